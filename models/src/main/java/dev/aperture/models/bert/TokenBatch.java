@@ -1,5 +1,8 @@
 package dev.aperture.models.bert;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Token ids of several texts, right-padded to a common length.
  *
@@ -12,6 +15,23 @@ public record TokenBatch(int[][] ids, int[] lengths, int seqLen) {
         if (ids.length != lengths.length) {
             throw new IllegalArgumentException(ids.length + " id rows for " + lengths.length + " lengths");
         }
+    }
+
+    /** Right-pads token id sequences with {@code padId} to the longest of them. */
+    public static TokenBatch padded(List<int[]> sequences, int padId) {
+        int seqLen = 0;
+        for (int[] sequence : sequences) {
+            seqLen = Math.max(seqLen, sequence.length);
+        }
+        int[][] ids = new int[sequences.size()][seqLen];
+        int[] lengths = new int[sequences.size()];
+        for (int i = 0; i < ids.length; i++) {
+            int[] sequence = sequences.get(i);
+            Arrays.fill(ids[i], padId);
+            System.arraycopy(sequence, 0, ids[i], 0, sequence.length);
+            lengths[i] = sequence.length;
+        }
+        return new TokenBatch(ids, lengths, seqLen);
     }
 
     public int batchSize() {

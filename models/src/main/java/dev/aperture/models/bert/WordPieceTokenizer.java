@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -211,24 +210,11 @@ public final class WordPieceTokenizer {
 
     /** Encodes every text and right-pads them with the pad id to the longest. */
     public TokenBatch encodeBatch(List<String> texts) {
-        int[][] encoded = new int[texts.size()][];
-        int[] lengths = new int[texts.size()];
-        int seqLen = 0;
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = encode(texts.get(i));
-            lengths[i] = encoded[i].length;
-            seqLen = Math.max(seqLen, lengths[i]);
+        List<int[]> encoded = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            encoded.add(encode(text));
         }
-        return pad(encoded, lengths, seqLen);
-    }
-
-    private TokenBatch pad(int[][] encoded, int[] lengths, int seqLen) {
-        int[][] ids = new int[encoded.length][seqLen];
-        for (int i = 0; i < encoded.length; i++) {
-            Arrays.fill(ids[i], padId);
-            System.arraycopy(encoded[i], 0, ids[i], 0, lengths[i]);
-        }
-        return new TokenBatch(ids, lengths, seqLen);
+        return TokenBatch.padded(encoded, padId);
     }
 
     private AddedToken addedTokenAt(String text, int position) {

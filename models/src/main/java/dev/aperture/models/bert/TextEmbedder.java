@@ -1,0 +1,183 @@
+package dev.aperture.models.bert;
+
+import dev.aperture.core.InputException;
+import dev.aperture.core.backend.Backend;
+import dev.aperture.core.safetensors.SafeTensors;
+import dev.aperture.core.safetensors.TensorSource;
+import dev.aperture.models.onnx.OnnxModel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Sentence embeddings from a BERT-family model (sentence-transformers' recipe): WordPiece tokens, the
+ * {@link BertEncoder}, then {@link SentencePooling} (all-MiniLM-L6-v2: mean over real tokens, L2-normalized).
+ *
+ * <p>Two kinds of model files load:
+ * <ul>
+ *   <li>a Hugging Face / sentence-transformers folder: {@code config.json}, {@code model.safetensors},
+ *       {@code tokenizer.json}, and optionally {@code modules.json} + {@code 1_Pooling/config.json};</li>
+ *   <li>an ONNX export ({@code .onnx}) plus its {@code tokenizer.json}: weights are read from the file's
+ *       initializers (see {@link BertOnnxWeights}); the config comes from a {@code config.json} beside the file,
+ *       or is derived from the weights and graph.</li>
+ * </ul>
+ * Texts longer than the tokenizer's {@code max_length} are truncated. Thread-safe; close it to release the
+ * weights (and the backend, if the embedder created it).
+ */
+public final class TextEmbedder implements AutoCloseable {
+    /** Texts per forward pass in {@link #embed(List)}. */
+    public static final int DEFAULT_BATCH_SIZE = 32;
+
+    private final WordPieceTokenizer tokenizer;
+    private final BertEncoder encoder;
+    private final SentencePooling pooling;
+    private final TensorSource weights;
+    private final Backend ownedBackend;
+    private final int batchSize;
+
+    private TextEmbedder(WordPieceTokenizer tokenizer, BertEncoder encoder, SentencePooling pooling,
+                         TensorSource weights, Backend ownedBackend, int batchSize) {
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.pooling = pooling;
+        this.weights = weights;
+        this.ownedBackend = ownedBackend;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Loads a model folder, or an ONNX file with the {@code tokenizer.json} beside it, onto {@code backend}.
+     * The backend stays the caller's to close.
+     */
+    public static TextEmbedder load(Path folderOrOnnx, Backend backend) {
+        if (Files.isDirectory(folderOrOnnx)) {
+            return loadFolder(folderOrOnnx, backend, null);
+        }
+        Path parent = Objects.requireNonNullElse(folderOrOnnx.toAbsolutePath().getParent(), Path.of("."));
+        return loadOnnx(folderOrOnnx, parent.resolve("tokenizer.json"), backend, null);
+    }
+
+    /** Loads an ONNX file with the given {@code tokenizer.json} onto {@code backend} (the caller's to close). */
+    public static TextEmbedder load(Path onnxFile, Path tokenizerJson, Backend backend) {
+        return loadOnnx(onnxFile, tokenizerJson, backend, null);
+    }
+
+    /** As {@link #load(Path, Backend)}, but the embedder owns {@code backend} and closes it on {@link #close()}. */
+    public static TextEmbedder loadOwning(Path folderOrOnnx, Path tokenizerJsonOrNull, Backend backend) {
+        try {
+            if (Files.isDirectory(folderOrOnnx)) {
+                return loadFolder(folderOrOnnx, backend, backend);
+            }
+            Path tokenizer = tokenizerJsonOrNull != null ? tokenizerJsonOrNull
+                    : Objects.requireNonNullElse(folderOrOnnx.toAbsolutePath().getParent(), Path.of("."))
+                    .resolve("tokenizer.json");
+            return loadOnnx(folderOrOnnx, tokenizer, backend, backend);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    private static TextEmbedder loadFolder(Path folder, Backend backend, Backend owned) {
+        Path safetensors = folder.resolve("model.safetensors");
+        if (!Files.isRegularFile(safetensors)) {
+            throw new InputException("Model folder " + folder + " has no model.safetensors");
+        }
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.load(folder.resolve("tokenizer.json"));
+        BertConfig config = BertConfig.load(folder.resolve("config.json"));
+        SentencePooling pooling = SentencePooling.forFolder(folder);
+        SafeTensors weights = SafeTensors.open(safetensors);
+        return assemble(tokenizer, config, pooling, weights, backend, owned);
+    }
+
+    private static TextEmbedder loadOnnx(Path onnxFile, Path tokenizerJson, Backend backend, Backend owned) {
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new InputException("Model not found: " + onnxFile + " (expected a model folder or an .onnx file)");
+        }
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.load(tokenizerJson);
+        BertOnnxWeights weights = BertOnnxWeights.of(OnnxModel.open(onnxFile));
+        try {
+            Path folder = Objects.requireNonNullElse(onnxFile.toAbsolutePath().getParent(), Path.of("."));
+            Path configJson = folder.resolve("config.json");
+            BertConfig config = Files.isRegularFile(configJson) ? BertConfig.load(configJson)
+                    : BertConfig.fromWeights(weights, weights.inferNumAttentionHeads(
+                    (int) weights.tensor("embeddings.word_embeddings.weight").dim(1)));
+            return assemble(tokenizer, config, SentencePooling.forFolder(folder), weights, backend, owned);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private static TextEmbedder assemble(WordPieceTokenizer tokenizer, BertConfig config, SentencePooling pooling,
+                                         TensorSource weights, Backend backend, Backend owned) {
+        try {
+            BertEncoder encoder = BertEncoder.load(backend, config, weights);
+            return new TextEmbedder(tokenizer, encoder, pooling, weights, owned, DEFAULT_BATCH_SIZE);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    /** Length of every embedding (the model's hidden size). */
+    public int dimension() {
+        return encoder.config().hiddenSize();
+    }
+
+    public WordPieceTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public BertEncoder encoder() {
+        return encoder;
+    }
+
+    /** The embedding of one text. */
+    public float[] embed(String text) {
+        return embed(List.of(text))[0];
+    }
+
+    /**
+     * The embeddings of {@code texts}, in order. Texts are sorted by token count and run in batches of similar
+     * length, so little compute is spent on padding; padding never changes a result (it is masked).
+     */
+    public float[][] embed(List<String> texts) {
+        List<int[]> tokens = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            tokens.add(tokenizer.encode(Objects.requireNonNull(text, "text")));
+        }
+        Integer[] order = new Integer[texts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> tokens.get(i).length));
+        float[][] embeddings = new float[texts.size()][];
+        for (int start = 0; start < order.length; start += batchSize) {
+            int end = Math.min(order.length, start + batchSize);
+            List<int[]> group = new ArrayList<>(end - start);
+            for (int k = start; k < end; k++) {
+                group.add(tokens.get(order[k]));
+            }
+            TokenBatch batch = TokenBatch.padded(group, tokenizer.padId());
+            float[] hidden = encoder.encode(batch);
+            for (int b = 0; b < batch.batchSize(); b++) {
+                embeddings[order[start + b]] = pooling.pool(hidden, b, batch.seqLen(), batch.lengths()[b], dimension());
+            }
+        }
+        return embeddings;
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+        weights.close();
+        if (ownedBackend != null) {
+            ownedBackend.close();
+        }
+    }
+}
