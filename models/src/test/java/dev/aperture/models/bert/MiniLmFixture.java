@@ -74,6 +74,11 @@ public final class MiniLmFixture {
         return modelDir;
     }
 
+    /** The backend the BERT tests run on. */
+    public static dev.aperture.core.backend.Backend backend() {
+        return new PlainJavaBackend();
+    }
+
     static float[] floats(JsonNode array) {
         float[] out = new float[array.size()];
         for (int i = 0; i < out.length; i++) {
