@@ -58,7 +58,14 @@ public enum DType {
      * whole number of bytes (a packed sub-byte type with an element count that ends mid-byte).
      */
     public long byteCount(long elementCount) {
-        if (elementCount < 0 || elementCount > Long.MAX_VALUE / bitSize) {
+        if (elementCount < 0) {
+            return -1;
+        }
+        if (!isSubByte()) {
+            int bytesPerElement = bitSize / 8;
+            return elementCount > Long.MAX_VALUE / bytesPerElement ? -1 : elementCount * bytesPerElement;
+        }
+        if (elementCount > Long.MAX_VALUE / bitSize) {
             return -1;
         }
         long bits = elementCount * bitSize;
