@@ -78,7 +78,8 @@ final class InspectCommand implements Callable<Integer> {
         out.println();
         int nameWidth = Math.max("NAME".length(), rows.stream().mapToInt(r -> r.name().length()).max().orElse(0));
         int shapeWidth = Math.max("SHAPE".length(), rows.stream().mapToInt(r -> shapeText(r.shape()).length()).max().orElse(0));
-        String format = "%-" + nameWidth + "s  %-7s  %-" + shapeWidth + "s  %10s%n";
+        int dtypeWidth = Math.max("DTYPE".length(), rows.stream().mapToInt(r -> r.dtype().length()).max().orElse(0));
+        String format = "%-" + nameWidth + "s  %-" + dtypeWidth + "s  %-" + shapeWidth + "s  %10s%n";
         out.printf(Locale.ROOT, format, "NAME", "DTYPE", "SHAPE", "SIZE");
         for (Row row : rows) {
             out.printf(Locale.ROOT, format, row.name(), row.dtype(), shapeText(row.shape()), humanBytes(row.bytes()));
