@@ -55,7 +55,8 @@ public final class FloatConversions {
     /** Widens {@code count} little-endian BF16 values starting at byte 0 of {@code source} into {@code target}. */
     public static void bf16ToFloat(MemorySegment source, float[] target, int targetOffset, int count) {
         for (int i = 0; i < count; i++) {
-            target[targetOffset + i] = Float.intBitsToFloat((source.getAtIndex(I16_LE, i) & 0xffff) << 16);
+            // The shift pushes the short's sign extension out of the int, so no 0xffff mask is needed.
+            target[targetOffset + i] = Float.intBitsToFloat(source.getAtIndex(I16_LE, i) << 16);
         }
     }
 }
