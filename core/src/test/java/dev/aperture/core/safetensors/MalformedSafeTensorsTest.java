@@ -108,6 +108,11 @@ class MalformedSafeTensorsTest {
     }
 
     @Test
+    void rejectsDeeplyNestedJsonWithoutOverflowingTheStack() {
+        assertRejected(fileWithHeader("{\"w\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}", 0), "not valid JSON");
+    }
+
+    @Test
     void rejectsJsonThatIsNotAnObject() {
         assertRejected(fileWithHeader("[1, 2]  ", 0), "not a JSON object");
     }

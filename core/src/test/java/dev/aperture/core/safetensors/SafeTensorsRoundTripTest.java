@@ -106,6 +106,22 @@ class SafeTensorsRoundTripTest {
     }
 
     @Test
+    void rewritingTheClipTinyFixtureReproducesEveryTensorByteForByte() {
+        Path copy = dir.resolve("copy.safetensors");
+        try (SafeTensors original = SafeTensors.open(TestData.clipTiny("model.safetensors"))) {
+            List<TensorToWrite> tensors = original.names().stream().map(original::tensor).map(TensorToWrite::of).toList();
+            SafeTensors.write(copy, tensors, original.metadata());
+            try (SafeTensors rewritten = SafeTensors.open(copy)) {
+                assertEquals(original.names(), rewritten.names());
+                assertEquals(original.metadata(), rewritten.metadata());
+                for (String name : original.names()) {
+                    assertEquals(-1, original.tensor(name).data().mismatch(rewritten.tensor(name).data()), name);
+                }
+            }
+        }
+    }
+
+    @Test
     void roundTripsAnEmptyFile() {
         Path file = dir.resolve("empty.safetensors");
         SafeTensors.write(file, List.of());
