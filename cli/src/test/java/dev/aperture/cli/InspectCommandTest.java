@@ -2,6 +2,9 @@ package dev.aperture.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aperture.core.safetensors.DType;
+import dev.aperture.core.safetensors.ShardedSafeTensorsWriter;
+import dev.aperture.core.safetensors.TensorToWrite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +13,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +80,20 @@ class InspectCommandTest {
         Result result = run("inspect", clipTiny("model.safetensors").getParent().toString());
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("78 tensors"), result.out());
+    }
+
+    @Test
+    void listsEveryTensorOfAShardedCheckpoint() {
+        List<TensorToWrite> tensors = List.of(
+                TensorToWrite.ofFloats("a.weight", DType.F32, new long[] {2, 3}, new float[6]),
+                TensorToWrite.ofFloats("b.weight", DType.F16, new long[] {4}, new float[4]));
+        Path index = ShardedSafeTensorsWriter.write(dir.resolve("sharded"), tensors, Map.of("format", "pt"), 16);
+        Result result = run("inspect", index.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("(2 shards)"), result.out());
+        assertTrue(result.out().matches("(?s).*\\na\\.weight +F32 +\\[2, 3\\] +24 B\\n.*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\nb\\.weight +F16 +\\[4\\] +8 B\\n.*"), result.out());
+        assertTrue(result.out().contains("2 tensors, 10 parameters, 32 B"), result.out());
     }
 
     @Test

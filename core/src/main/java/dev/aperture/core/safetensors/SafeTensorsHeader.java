@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,7 +50,7 @@ public record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> me
             root = STRICT_JSON.readTree(json);
         } catch (JacksonException e) {
             throw new SafeTensorsFormatException(file + ": header is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SafeTensorsFormatException(file + ": header cannot be read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
@@ -93,7 +95,7 @@ public record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         long elementCount = 1;
         for (long dim : shape) {
             if (dim != 0 && elementCount > Long.MAX_VALUE / dim) {
-                throw new SafeTensorsFormatException(where + ": shape " + java.util.Arrays.toString(shape)
+                throw new SafeTensorsFormatException(where + ": shape " + Arrays.toString(shape)
                         + " has more elements than a long can count (overflow)");
             }
             elementCount *= dim;
@@ -114,7 +116,7 @@ public record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         }
         if (end - begin != expectedBytes) {
             throw new SafeTensorsFormatException(where + ": data_offsets [" + begin + ", " + end + "] span "
-                    + (end - begin) + " bytes but shape " + java.util.Arrays.toString(shape) + " of " + dtype
+                    + (end - begin) + " bytes but shape " + Arrays.toString(shape) + " of " + dtype
                     + " needs " + expectedBytes);
         }
         return new TensorInfo(name, dtype, shape, begin, end);
