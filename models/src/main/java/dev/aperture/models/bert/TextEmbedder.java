@@ -19,7 +19,8 @@ import java.util.Objects;
  *
  * <p>Two kinds of model files load:
  * <ul>
- *   <li>a Hugging Face / sentence-transformers folder: {@code config.json}, {@code model.safetensors},
+ *   <li>a Hugging Face / sentence-transformers folder: {@code config.json}, {@code model.safetensors} (or a
+ *       sharded checkpoint's index),
  *       {@code tokenizer.json}, and optionally {@code modules.json} + {@code 1_Pooling/config.json};</li>
  *   <li>an ONNX export ({@code .onnx}) plus its {@code tokenizer.json}: weights are read from the file's
  *       initializers (see {@link BertOnnxWeights}); the config comes from a {@code config.json} beside the file,
@@ -83,14 +84,10 @@ public final class TextEmbedder implements AutoCloseable {
     }
 
     private static TextEmbedder loadFolder(Path folder, Backend backend, Backend owned) {
-        Path safetensors = folder.resolve("model.safetensors");
-        if (!Files.isRegularFile(safetensors)) {
-            throw new InputException("Model folder " + folder + " has no model.safetensors");
-        }
         WordPieceTokenizer tokenizer = WordPieceTokenizer.load(folder.resolve("tokenizer.json"));
         BertConfig config = BertConfig.load(folder.resolve("config.json"));
         SentencePooling pooling = SentencePooling.forFolder(folder);
-        SafeTensors weights = SafeTensors.open(safetensors);
+        TensorSource weights = SafeTensors.openCheckpoint(folder);
         return assemble(tokenizer, config, pooling, weights, backend, owned);
     }
 

@@ -1,0 +1,98 @@
+package dev.aperture.models.bert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aperture.core.backend.Backend;
+import dev.aperture.core.safetensors.SafeTensors;
+import dev.aperture.core.safetensors.TensorToWrite;
+import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.models.onnx.OnnxModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The same MiniLM weights, converted from the ONNX file to a Hugging Face folder (model.safetensors with "bert."
+ * names, config.json, tokenizer.json), load through the folder path and give bit-identical embeddings.
+ */
+class HuggingFaceFolderTest {
+    private static final String CONFIG = """
+            {"architectures": ["BertModel"], "model_type": "bert", "vocab_size": 30522, "hidden_size": 384,
+             "num_hidden_layers": 6, "num_attention_heads": 12, "intermediate_size": 1536, "hidden_act": "gelu",
+             "max_position_embeddings": 512, "type_vocab_size": 2, "layer_norm_eps": 1e-12, "pad_token_id": 0}
+            """;
+    private static final List<String> SAMPLE = List.of("Hello world", "A man is playing a guitar.", "");
+
+    private static Path folder;
+    private static Backend backend;
+
+    @BeforeAll
+    static void convert() throws IOException {
+        folder = Files.createTempDirectory("minilm-hf");
+        try (BertOnnxWeights weights = BertOnnxWeights.of(OnnxModel.open(MiniLmFixture.onnxFile()))) {
+            List<TensorToWrite> tensors = new ArrayList<>();
+            for (String name : weights.names()) {
+                TensorView view = weights.tensor(name);
+                tensors.add(TensorToWrite.of("bert." + name, view.dtype(), view.shape(), view.data()));
+            }
+            SafeTensors.write(folder.resolve("model.safetensors"), tensors);
+        }
+        Files.writeString(folder.resolve("config.json"), CONFIG);
+        Files.copy(MiniLmFixture.tokenizerFile(), folder.resolve("tokenizer.json"));
+        backend = MiniLmFixture.backend();
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        backend.close();
+        try (var files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void folderGivesIdenticalEmbeddingsToOnnx() {
+        float[][] fromFolder;
+        try (TextEmbedder embedder = TextEmbedder.load(folder, backend)) {
+            assertEquals(12, embedder.encoder().config().numAttentionHeads());
+            fromFolder = embedder.embed(SAMPLE);
+        }
+        try (TextEmbedder embedder = TextEmbedder.load(MiniLmFixture.onnxFile(), MiniLmFixture.tokenizerFile(), backend)) {
+            float[][] fromOnnx = embedder.embed(SAMPLE);
+            for (int i = 0; i < SAMPLE.size(); i++) {
+                assertArrayEquals(fromOnnx[i], fromFolder[i], 0f, SAMPLE.get(i));
+            }
+        }
+    }
+
+    @Test
+    void clsPoolingFromSentenceTransformersModulesJson() throws IOException {
+        Path clsFolder = Files.createDirectories(folder.resolve("cls"));
+        Files.createDirectories(clsFolder.resolve("1_Pooling"));
+        for (String file : List.of("config.json", "tokenizer.json")) {
+            Files.copy(folder.resolve(file), clsFolder.resolve(file));
+        }
+        Files.createSymbolicLink(clsFolder.resolve("model.safetensors"), folder.resolve("model.safetensors"));
+        Files.writeString(clsFolder.resolve("modules.json"), """
+                [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+                 {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]
+                """);
+        Files.writeString(clsFolder.resolve("1_Pooling/config.json"),
+                "{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": true, \"pooling_mode_mean_tokens\": false}");
+        JsonNode entry = MiniLmFixture.golden().get("entries").get(1);
+        try (TextEmbedder embedder = TextEmbedder.load(clsFolder, backend)) {
+            float[] cls = embedder.embed(entry.get("text").asText());
+            // No Normalize module: the raw [CLS] row of the last hidden state.
+            float[] expected = MiniLmFixture.floats(entry.get("cls_last_hidden_first8"));
+            assertArrayEquals(expected, java.util.Arrays.copyOf(cls, 8), 1e-4f);
+        }
+    }
+}
