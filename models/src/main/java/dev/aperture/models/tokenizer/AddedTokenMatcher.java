@@ -1,10 +1,12 @@
 package dev.aperture.models.tokenizer;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Finds added tokens in text the way the Rust library's Aho-Corasick matcher (leftmost-longest) does: scanning
@@ -21,12 +23,14 @@ final class AddedTokenMatcher {
 
     /** Candidate tokens by first character, longest first. */
     private final Map<Character, List<AddedToken>> byFirstChar = new HashMap<>();
+    /** The first characters of all tokens, so the scan skips most positions without a map lookup. */
+    private final BitSet firstChars = new BitSet();
 
     /**
-     * @param tokens   the tokens to match
+     * @param tokens    the tokens to match
      * @param contentOf the text each token matches (its content, or its normalized content)
      */
-    AddedTokenMatcher(List<AddedToken> tokens, java.util.function.Function<AddedToken, String> contentOf) {
+    AddedTokenMatcher(List<AddedToken> tokens, Function<AddedToken, String> contentOf) {
         Map<Character, List<AddedToken>> grouped = new HashMap<>();
         for (AddedToken token : tokens) {
             String content = contentOf.apply(token);
@@ -40,6 +44,7 @@ final class AddedTokenMatcher {
         grouped.forEach((c, list) -> {
             list.sort(Comparator.comparingInt((AddedToken t) -> t.content().length()).reversed());
             byFirstChar.put(c, List.copyOf(list));
+            firstChars.set(c);
         });
     }
 
@@ -88,6 +93,9 @@ final class AddedTokenMatcher {
     }
 
     private AddedToken longestAt(String text, int position) {
+        if (!firstChars.get(text.charAt(position))) {
+            return null;
+        }
         List<AddedToken> candidates = byFirstChar.get(text.charAt(position));
         if (candidates == null) {
             return null;

@@ -5,6 +5,7 @@ import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,8 @@ final class VocabMergesReader {
         List<String> lines;
         try {
             lines = Files.readAllLines(mergesFile, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new FormatException(mergesFile + ": not valid UTF-8", e);
         } catch (IOException e) {
             throw new InputException("cannot read " + mergesFile + ": " + e.getMessage(), e);
         }
