@@ -199,9 +199,8 @@ public final class ClipTokenizer {
                 if (segment.isToken()) {
                     out.add(segment.tokenId());
                 } else {
-                    for (String piece : pipeline.preTokenizer().pieces(segment.text())) {
-                        out.addAll(cache.get(piece, this::encodePiece));
-                    }
+                    pipeline.preTokenizer().forEachPiece(segment.text(),
+                            piece -> out.addAll(cache.get(piece, this::encodePiece)));
                 }
             }
         }

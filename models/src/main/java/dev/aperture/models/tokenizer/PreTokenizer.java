@@ -3,6 +3,7 @@ package dev.aperture.models.tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,20 +32,20 @@ final class PreTokenizer {
         this.byteLevelRegex = byteLevelRegex;
     }
 
-    /** The pieces of normalized text after every Split step. */
-    List<String> pieces(String normalized) {
-        List<String> pieces = new ArrayList<>();
-        if (!normalized.isEmpty()) {
-            pieces.add(normalized);
+    /** Hands each piece of normalized text, after every Split step, to {@code out} (streamed, not collected). */
+    void forEachPiece(String normalized, Consumer<String> out) {
+        splitFrom(0, normalized, out);
+    }
+
+    private void splitFrom(int ruleIndex, String text, Consumer<String> out) {
+        if (text.isEmpty()) {
+            return;
         }
-        for (SplitRule rule : splitRules) {
-            List<String> next = new ArrayList<>(pieces.size() * 4 + 4);
-            for (String piece : pieces) {
-                rule.split(piece, next);
-            }
-            pieces = next;
+        if (ruleIndex == splitRules.size()) {
+            out.accept(text);
+            return;
         }
-        return pieces;
+        splitRules.get(ruleIndex).split(text, piece -> splitFrom(ruleIndex + 1, piece, out));
     }
 
     /** The ByteLevel step on one piece: the UTF-8 bytes of each word BPE will encode. */

@@ -2,6 +2,7 @@ package dev.aperture.models.tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,25 +16,38 @@ record SplitRule(Pattern pattern, Behavior behavior, boolean invert) {
     /** What happens to the delimiter runs, as in the Rust library's SplitDelimiterBehavior. */
     enum Behavior { REMOVED, ISOLATED, MERGED_WITH_PREVIOUS, MERGED_WITH_NEXT, CONTIGUOUS }
 
-    /** Appends the non-empty pieces of {@code text} to {@code out}. */
-    void split(String text, List<String> out) {
-        List<int[]> runs = runs(text);
+    /** Hands the non-empty pieces of {@code text} to {@code out}, in order. */
+    void split(String text, Consumer<String> out) {
         switch (behavior) {
-            case REMOVED -> {
-                for (int[] run : runs) {
-                    if (run[2] == 0) {
-                        add(text, run[0], run[1], out);
-                    }
-                }
+            case REMOVED, ISOLATED -> stream(text, out);
+            case MERGED_WITH_PREVIOUS -> mergeWithPrevious(text, runs(text), out);
+            case MERGED_WITH_NEXT -> mergeWithNext(text, runs(text), out);
+            case CONTIGUOUS -> contiguous(text, runs(text), out);
+        }
+    }
+
+    /** REMOVED and ISOLATED straight from the matcher, so a huge text never becomes a huge list of runs. */
+    private void stream(String text, Consumer<String> out) {
+        boolean keepDelimiters = behavior == Behavior.ISOLATED;
+        // Without inversion the matches are the delimiters; with it, the gaps between matches are.
+        boolean keepMatches = invert || keepDelimiters;
+        boolean keepGaps = !invert || keepDelimiters;
+        Matcher matcher = pattern.matcher(text);
+        int previousEnd = 0;
+        while (matcher.find()) {
+            if (matcher.start() == matcher.end()) {
+                continue;
             }
-            case ISOLATED -> {
-                for (int[] run : runs) {
-                    add(text, run[0], run[1], out);
-                }
+            if (keepGaps) {
+                add(text, previousEnd, matcher.start(), out);
             }
-            case MERGED_WITH_PREVIOUS -> mergeWithPrevious(text, runs, out);
-            case MERGED_WITH_NEXT -> mergeWithNext(text, runs, out);
-            case CONTIGUOUS -> contiguous(text, runs, out);
+            if (keepMatches) {
+                add(text, matcher.start(), matcher.end(), out);
+            }
+            previousEnd = matcher.end();
+        }
+        if (keepGaps) {
+            add(text, previousEnd, text.length(), out);
         }
     }
 
@@ -58,7 +72,7 @@ record SplitRule(Pattern pattern, Behavior behavior, boolean invert) {
         return runs;
     }
 
-    private static void mergeWithPrevious(String text, List<int[]> runs, List<String> out) {
+    private static void mergeWithPrevious(String text, List<int[]> runs, Consumer<String> out) {
         List<int[]> merged = new ArrayList<>();
         boolean previousDelimiter = false;
         for (int[] run : runs) {
@@ -72,7 +86,7 @@ record SplitRule(Pattern pattern, Behavior behavior, boolean invert) {
         merged.forEach(run -> add(text, run[0], run[1], out));
     }
 
-    private static void mergeWithNext(String text, List<int[]> runs, List<String> out) {
+    private static void mergeWithNext(String text, List<int[]> runs, Consumer<String> out) {
         List<int[]> merged = new ArrayList<>();
         boolean previousDelimiter = false;
         for (int[] run : runs.reversed()) {
@@ -86,7 +100,7 @@ record SplitRule(Pattern pattern, Behavior behavior, boolean invert) {
         merged.reversed().forEach(run -> add(text, run[0], run[1], out));
     }
 
-    private static void contiguous(String text, List<int[]> runs, List<String> out) {
+    private static void contiguous(String text, List<int[]> runs, Consumer<String> out) {
         List<int[]> merged = new ArrayList<>();
         boolean previousDelimiter = false;
         for (int[] run : runs) {
@@ -101,9 +115,9 @@ record SplitRule(Pattern pattern, Behavior behavior, boolean invert) {
         merged.forEach(run -> add(text, run[0], run[1], out));
     }
 
-    private static void add(String text, int start, int end, List<String> out) {
+    private static void add(String text, int start, int end, Consumer<String> out) {
         if (end > start) {
-            out.add(text.substring(start, end));
+            out.accept(text.substring(start, end));
         }
     }
 }
