@@ -108,8 +108,10 @@ public final class ClipTokenizer {
      * kept at the end), then padded on the right with {@link #padId()}.
      */
     public TokenBatch encodeBatch(List<String> texts, Padding padding) {
-        Objects.requireNonNull(texts, "texts");
-        Objects.requireNonNull(padding, "padding");
+        if (texts == null || padding == null) {
+            throw new InputException("encodeBatch needs a list of texts and a padding mode, got "
+                    + (texts == null ? "no texts" : "no padding"));
+        }
         int specials = pipeline.prefixIds().length + pipeline.suffixIds().length;
         int[][] rows = new int[texts.size()][];
         int width = padding == Padding.MAX_LENGTH ? contextLength : 0;
@@ -187,7 +189,9 @@ public final class ClipTokenizer {
 
     /** The ids of a text without post-processing. */
     private int[] encodeContent(String text) {
-        Objects.requireNonNull(text, "text");
+        if (text == null) {
+            throw new InputException("cannot tokenize a null text");
+        }
         IntList out = new IntList();
         for (AddedTokenMatcher.Segment raw : rawTokens.split(Utf16.replaceLoneSurrogates(text))) {
             if (raw.isToken()) {

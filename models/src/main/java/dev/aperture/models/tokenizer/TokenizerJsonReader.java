@@ -67,8 +67,10 @@ final class TokenizerJsonReader {
         }
         Map<String, Integer> vocab = new HashMap<>(node.size() * 2);
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            if (!entry.getValue().canConvertToInt() || entry.getValue().asInt() < 0) {
-                throw error("model.vocab", "has a non-integer id for token \"" + entry.getKey() + "\"");
+            int id = entry.getValue().asInt(-1);
+            if (!entry.getValue().canConvertToInt() || id < 0 || id > TokenizerPipeline.MAX_TOKEN_ID) {
+                throw error("model.vocab", "has no valid id (0.." + TokenizerPipeline.MAX_TOKEN_ID + ") for token \""
+                        + entry.getKey() + "\"");
             }
             vocab.put(entry.getKey(), entry.getValue().asInt());
         }
@@ -215,8 +217,9 @@ final class TokenizerJsonReader {
             if (token.path("single_word").asBoolean(false)) {
                 throw error(component, "has single_word = true; not supported");
             }
-            if (!token.path("id").canConvertToInt()) {
-                throw error(component, "has no integer id");
+            int id = token.path("id").asInt(-1);
+            if (!token.path("id").canConvertToInt() || id < 0 || id > TokenizerPipeline.MAX_TOKEN_ID) {
+                throw error(component, "has no valid id (0.." + TokenizerPipeline.MAX_TOKEN_ID + ")");
             }
             tokens.add(new AddedToken(token.path("id").asInt(), text(token, "content", component),
                     token.path("normalized").asBoolean(true), token.path("lstrip").asBoolean(false),
@@ -255,7 +258,8 @@ final class TokenizerJsonReader {
     }
 
     private int specialPairId(JsonNode pair, String component) {
-        if (!pair.isArray() || pair.size() != 2 || !pair.get(1).canConvertToInt()) {
+        if (!pair.isArray() || pair.size() != 2 || !pair.get(1).canConvertToInt() || pair.get(1).asInt() < 0
+                || pair.get(1).asInt() > TokenizerPipeline.MAX_TOKEN_ID) {
             throw error(component, "is not a [token, id] pair");
         }
         return pair.get(1).asInt();
@@ -275,6 +279,9 @@ final class TokenizerJsonReader {
                     throw error(component + ".special_tokens", "has no ids for \"" + name + "\"");
                 }
                 for (JsonNode id : special.path("ids")) {
+                    if (!id.canConvertToInt() || id.asInt() < 0 || id.asInt() > TokenizerPipeline.MAX_TOKEN_ID) {
+                        throw error(component + ".special_tokens", "has an invalid id for \"" + name + "\": " + id);
+                    }
                     (seenSequence ? suffix : prefix).add(id.asInt());
                 }
             } else {

@@ -18,4 +18,7 @@ import java.util.Map;
  */
 record TokenizerPipeline(List<AddedToken> addedTokens, TextNormalizer normalizer, PreTokenizer preTokenizer,
                          BpeModel bpe, Map<String, Integer> vocab, int[] prefixIds, int[] suffixIds, int padIdHint) {
+
+    /** Largest token id accepted from a file: ids index arrays, so an absurd id must not allocate gigabytes. */
+    static final int MAX_TOKEN_ID = (1 << 24) - 1;
 }

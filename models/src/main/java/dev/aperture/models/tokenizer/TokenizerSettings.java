@@ -68,7 +68,9 @@ record TokenizerSettings(String bosToken, String eosToken, String padToken, Stri
         if (decoder != null && decoder.isObject()) {
             for (Map.Entry<String, JsonNode> entry : decoder.properties()) {
                 JsonNode token = entry.getValue();
-                if (!entry.getKey().matches("\\d{1,9}") || !token.path("content").isTextual()) {
+                boolean validId = entry.getKey().matches("\\d{1,8}")
+                        && Integer.parseInt(entry.getKey()) <= TokenizerPipeline.MAX_TOKEN_ID;
+                if (!validId || !token.path("content").isTextual()) {
                     throw new FormatException(modelDir.resolve("tokenizer_config.json")
                             + ": added_tokens_decoder entry \"" + entry.getKey() + "\" needs an integer id and a content");
                 }

@@ -85,8 +85,10 @@ final class VocabMergesReader {
         JsonNode root = JsonFiles.readObject(vocabFile);
         Map<String, Integer> vocab = new HashMap<>(root.size() * 2);
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
-            if (!entry.getValue().canConvertToInt() || entry.getValue().asInt() < 0) {
-                throw new FormatException(vocabFile + ": token \"" + entry.getKey() + "\" has no integer id");
+            int id = entry.getValue().asInt(-1);
+            if (!entry.getValue().canConvertToInt() || id < 0 || id > TokenizerPipeline.MAX_TOKEN_ID) {
+                throw new FormatException(vocabFile + ": token \"" + entry.getKey() + "\" has no valid id (0.."
+                        + TokenizerPipeline.MAX_TOKEN_ID + ")");
             }
             vocab.put(entry.getKey(), entry.getValue().asInt());
         }

@@ -171,4 +171,20 @@ class ClipTokenizerLoadingTest {
         write(dir, "config.json", "{\"text_config\": {\"max_position_embeddings\": 32}}");
         assertEquals(32, ClipTokenizer.load(dir).contextLength());
     }
+
+    @Test
+    void rejectsAbsurdTokenIdInsteadOfAllocatingForIt(@TempDir Path dir) throws IOException {
+        ObjectNode json = minimalTokenizerJson();
+        ((ObjectNode) json.get("model").get("vocab")).put("b", 2_000_000_000);
+        FormatException e = assertThrows(FormatException.class, () -> ClipTokenizer.load(writeJson(dir, json)));
+        assertTrue(e.getMessage().contains("model.vocab") && e.getMessage().contains("\"b\""), e.getMessage());
+    }
+
+    @Test
+    void rejectsNullTextWithInputException(@TempDir Path dir) throws IOException {
+        ClipTokenizer tokenizer = ClipTokenizer.load(writeJson(dir, minimalTokenizerJson()));
+        assertThrows(InputException.class, () -> tokenizer.encode(null));
+        assertThrows(InputException.class, () -> tokenizer.encodeBatch(java.util.Arrays.asList("a", null),
+                Padding.LONGEST));
+    }
 }
