@@ -37,7 +37,8 @@ final class BpeModel {
         for (int first = 0; first < 2; first++) {
             for (int last = 0; last < 2; last++) {
                 for (int b = 0; b < 256; b++) {
-                    Integer id = vocab.get(symbolText(String.valueOf(ByteLevelAlphabet.charOf(b)), first == 0, last == 1));
+                    String symbol = String.valueOf(ByteLevelAlphabet.charOf(b));
+                    Integer id = vocab.get(symbolText(symbol, first == 0, last == 1));
                     byteSymbolIds[first][last][b] = id == null ? -1 : id;
                 }
             }

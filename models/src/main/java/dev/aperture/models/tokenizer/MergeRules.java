@@ -35,7 +35,8 @@ final class MergeRules {
     private static int idOf(Map<String, Integer> vocab, String token, int rank, String where) {
         Integer id = vocab.get(token);
         if (id == null) {
-            throw new FormatException(where + ": rule " + rank + " uses \"" + token + "\", which is not in the vocabulary");
+            throw new FormatException(where + ": rule " + rank + " uses \"" + token
+                    + "\", which is not in the vocabulary");
         }
         return id;
     }

@@ -20,7 +20,8 @@ final class OnigurumaPatterns {
         try {
             return Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS);
         } catch (PatternSyntaxException e) {
-            throw new FormatException(file + ": " + component + " has a regex Java cannot compile: " + e.getMessage(), e);
+            throw new FormatException(file + ": " + component + " has a regex Java cannot compile: "
+                    + e.getMessage(), e);
         }
     }
 

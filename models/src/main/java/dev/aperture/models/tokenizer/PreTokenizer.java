@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 final class PreTokenizer {
     /** GPT-2's word regex, which the ByteLevel step applies when use_regex is true (the library default). */
-    static final String GPT2_REGEX = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+    static final String GPT2_REGEX =
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
     private final List<SplitRule> splitRules;
     private final boolean addPrefixSpace;

@@ -122,14 +122,15 @@ final class TokenizerJsonReader {
 
     private PreTokenizer preTokenizer(JsonNode node) {
         List<JsonNode> steps = new ArrayList<>();
-        if (!isAbsent(node) && "Sequence".equals(type(node, "pre_tokenizer"))) {
+        boolean sequence = !isAbsent(node) && "Sequence".equals(type(node, "pre_tokenizer"));
+        if (sequence) {
             node.path("pretokenizers").forEach(steps::add);
         } else if (!isAbsent(node)) {
             steps.add(node);
         }
         List<SplitRule> splits = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
-            String component = "pre_tokenizer" + (steps.size() > 1 || node.has("pretokenizers") ? ".pretokenizers[" + i + "]" : "");
+            String component = sequence ? "pre_tokenizer.pretokenizers[" + i + "]" : "pre_tokenizer";
             JsonNode step = steps.get(i);
             String type = type(step, component);
             boolean last = i == steps.size() - 1;
