@@ -1,0 +1,157 @@
+package dev.aperture.models.image;
+
+import dev.aperture.core.ApertureException;
+import dev.aperture.core.FormatException;
+import dev.aperture.core.InputException;
+import dev.aperture.core.ResourceLimitException;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decodes an encoded image (whatever ImageIO reads: PNG, JPEG, BMP, GIF, WBMP; the first frame of an animation)
+ * into 8-bit RGB, guarding against hostile files.
+ *
+ * <p>Guards, in order: the pixel count declared by the header is checked against {@link ImageLimits#maxPixels()}
+ * before any pixel is decoded; metadata is skipped (ImageIO would otherwise inflate compressed text chunks);
+ * every failure of the decoder, including the unchecked exceptions ImageIO throws on crafted files, becomes a
+ * {@link FormatException} naming the image; a JPEG that ends early (which libjpeg only reports as a warning, filling
+ * the rest with gray) is refused as truncated, like Pillow's default does.
+ *
+ * <p>Thread-safe: each call creates its own ImageIO reader.
+ */
+final class ImageDecoder {
+
+    private final ImageLimits limits;
+
+    ImageDecoder(ImageLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Decodes a file. Missing or unreadable files give {@link InputException}, malformed ones {@link FormatException}. */
+    RgbImage decode(Path file) {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(name + ": no such image file");
+        }
+        try (ImageInputStream stream = openStream(file)) {
+            return decode(stream, name);
+        } catch (NoSuchFileException | FileNotFoundException e) {
+            throw new InputException(name + ": cannot open image file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new InputException(name + ": cannot read image file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes encoded bytes; {@code name} identifies the image in errors. */
+    RgbImage decode(byte[] encoded, String name) {
+        if (encoded.length == 0) {
+            throw new FormatException(name + ": image is empty (0 bytes)");
+        }
+        // A memory-cached stream: ImageIO.createImageInputStream could spill to a temp file depending on global state.
+        try (ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+            return decode(stream, name);
+        } catch (IOException e) {
+            throw new FormatException(name + ": cannot read image bytes: " + e.getMessage(), e);
+        }
+    }
+
+    /** Converts an already decoded image, applying the same pixel limit. */
+    RgbImage fromBufferedImage(BufferedImage image, String name) {
+        checkPixelCount(name, image.getWidth(), image.getHeight());
+        return PillowRgbConversion.toRgb(image, name);
+    }
+
+    /** Refuses {@code width x height} beyond the limit; ImageIO headers can declare up to 2^31 - 1 per side. */
+    void checkPixelCount(String name, long width, long height) {
+        if (width < 1 || height < 1) {
+            throw new FormatException(name + ": image declares no pixels (" + width + "x" + height + ")");
+        }
+        long pixels = width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new ResourceLimitException(String.format(Locale.ROOT,
+                    "%s: image is %dx%d = %d pixels, over the limit of %d pixels (ImageLimits.maxPixels)",
+                    name, width, height, pixels, limits.maxPixels()));
+        }
+    }
+
+    private static ImageInputStream openStream(Path file) throws IOException {
+        if (file.getFileSystem() == FileSystems.getDefault()) {
+            return new FileImageInputStream(new RandomAccessFile(file.toFile(), "r"));
+        }
+        // Zip or other NIO file systems: no RandomAccessFile, so buffer what the reader consumes.
+        return new MemoryCacheImageInputStream(Files.newInputStream(file));
+    }
+
+    private RgbImage decode(ImageInputStream stream, String name) {
+        ImageReader reader = null;
+        try {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
+                throw new FormatException(name + ": not a recognised image format (supported: "
+                        + String.join(", ", ImageIO.getReaderFormatNames()).toUpperCase(Locale.ROOT) + ")");
+            }
+            reader = readers.next();
+            reader.setInput(stream, true, true);
+            checkPixelCount(name, reader.getWidth(0), reader.getHeight(0));
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener(collectInto(warnings));
+            BufferedImage image = reader.read(0);
+            refuseTruncated(name, warnings);
+            return PillowRgbConversion.toRgb(image, name);
+        } catch (ApertureException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FormatException(name + ": cannot decode image: " + describe(e), e);
+        } catch (RuntimeException e) {
+            // ImageIO's readers throw ArrayIndexOutOfBounds, IllegalArgument, NegativeArraySize, IllegalState...
+            // on crafted or damaged files; all of them mean "this file is malformed".
+            throw new FormatException(name + ": cannot decode image (malformed data): " + describe(e), e);
+        } finally {
+            if (reader != null) {
+                reader.dispose();
+            }
+        }
+    }
+
+    private static IIOReadWarningListener collectInto(List<String> warnings) {
+        return (source, warning) -> warnings.add(warning);
+    }
+
+    /** libjpeg reports a missing end (and the gray fill after it) only as a warning; Pillow refuses such files. */
+    private static void refuseTruncated(String name, List<String> warnings) {
+        for (String warning : warnings) {
+            String lower = warning.toLowerCase(Locale.ROOT);
+            if (lower.contains("premature end") || lower.contains("truncated") || lower.contains("missing eoi")) {
+                throw new FormatException(name + ": image file is truncated (" + warning + ")");
+            }
+        }
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        String text = message == null ? e.getClass().getSimpleName() : message;
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !text.contains(cause.getMessage())) {
+            text += " (" + cause.getMessage() + ")";
+        }
+        return text;
+    }
+}
