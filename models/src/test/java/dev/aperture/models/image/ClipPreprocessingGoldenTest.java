@@ -64,6 +64,54 @@ class ClipPreprocessingGoldenTest {
         assertPngPixelValues(b32, Fixtures.clipB32(), Fixtures.clipB32().resolve("golden/pixel_values.npy"));
     }
 
+    /**
+     * JPEG decoders are not bit-exact across libraries in general (IDCT variant, chroma upsampling). Measured here:
+     * ImageIO's bundled libjpeg and Pillow 9.4's libjpeg-turbo agree on every byte of this 4:4:4 quality-90 file.
+     * Tolerance held: max |difference| <= 1 level, mean <= 0.01 level.
+     */
+    @Test
+    void jpegDecodeIsWithinOneLevelOfPillow() throws IOException {
+        RgbImage decoded = tiny.decodeRgb(Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
+        byte[] golden = Npy.read(Fixtures.clipTiny().resolve("golden/decoded_rgb_5.npy")).toUint8();
+        assertEquals(golden.length, decoded.pixels().length);
+        int maxDifference = 0;
+        long sumDifference = 0;
+        for (int i = 0; i < golden.length; i++) {
+            int difference = Math.abs((golden[i] & 0xFF) - (decoded.pixels()[i] & 0xFF));
+            maxDifference = Math.max(maxDifference, difference);
+            sumDifference += difference;
+        }
+        double meanDifference = (double) sumDifference / golden.length;
+        System.out.printf("JPEG decode vs Pillow: max |difference| = %d, mean = %.4f%n", maxDifference, meanDifference);
+        assertTrue(maxDifference <= 1, "max difference " + maxDifference);
+        assertTrue(meanDifference <= 0.01, "mean difference " + meanDifference);
+    }
+
+    /**
+     * The JPEG's pixel_values: one decode level is 1 / (255 * 0.2613) = 0.015 after normalization. Held (measured
+     * 0, since the decode is identical): max |error| <= 0.016, mean <= 1e-3, for both configs.
+     */
+    @Test
+    void jpegPixelValuesAreWithinOneDecodeLevel() throws IOException {
+        for (Path dir : new Path[] {Fixtures.clipTiny(), Fixtures.clipB32()}) {
+            ImagePreprocessor preprocessor = dir.equals(Fixtures.clipTiny()) ? tiny : b32;
+            float[] expected = Npy.read(dir.resolve("golden/pixel_values.npy")).toFloat32();
+            float[] actual = preprocessor.preprocess(dir.resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
+            int offset = Fixtures.JPEG_INDEX * actual.length;
+            double maxError = 0;
+            double sumError = 0;
+            for (int j = 0; j < actual.length; j++) {
+                double error = Math.abs(actual[j] - expected[offset + j]);
+                maxError = Math.max(maxError, error);
+                sumError += error;
+            }
+            double meanError = sumError / actual.length;
+            System.out.printf("%s JPEG pixel_values: max |error| = %.3g, mean = %.3g%n", dir, maxError, meanError);
+            assertTrue(maxError <= 0.016, dir + ": max error " + maxError);
+            assertTrue(meanError <= 1e-3, dir + ": mean error " + meanError);
+        }
+    }
+
     private static void assertPngPixelValues(ImagePreprocessor preprocessor, Path dir, Path goldenFile)
             throws IOException {
         Npy golden = Npy.read(goldenFile);
