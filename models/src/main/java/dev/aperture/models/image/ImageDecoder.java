@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -109,13 +110,14 @@ final class ImageDecoder {
                         + String.join(", ", ImageIO.getReaderFormatNames()).toUpperCase(Locale.ROOT) + ")");
             }
             reader = readers.next();
+            boolean sixteenBitGrayPng = isSixteenBitGrayPng(stream);
             reader.setInput(stream, true, true);
             checkPixelCount(name, reader.getWidth(0), reader.getHeight(0));
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener(collectInto(warnings));
             BufferedImage image = reader.read(0);
             refuseTruncated(name, warnings);
-            return PillowRgbConversion.toRgb(image, name);
+            return PillowRgbConversion.toRgb(image, name, sixteenBitGrayPng);
         } catch (ApertureException e) {
             throw e;
         } catch (IOException e) {
@@ -129,6 +131,28 @@ final class ImageDecoder {
                 reader.dispose();
             }
         }
+    }
+
+    /** PNG signature, then IHDR with bit depth 16 (byte 24) and colour type 0, gray without alpha (byte 25). */
+    private static boolean isSixteenBitGrayPng(ImageInputStream stream) throws IOException {
+        byte[] head = new byte[26];
+        stream.mark();
+        try {
+            int filled = 0;
+            while (filled < head.length) {
+                int read = stream.read(head, filled, head.length - filled);
+                if (read < 0) {
+                    return false;
+                }
+                filled += read;
+            }
+        } finally {
+            stream.reset();
+        }
+        byte[] pngSignature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+        return Arrays.equals(head, 0, 8, pngSignature, 0, 8)
+                && head[12] == 'I' && head[13] == 'H' && head[14] == 'D' && head[15] == 'R'
+                && head[24] == 16 && head[25] == 0;
     }
 
     private static IIOReadWarningListener collectInto(List<String> warnings) {

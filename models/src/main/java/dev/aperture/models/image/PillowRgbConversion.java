@@ -42,6 +42,16 @@ final class PillowRgbConversion {
 
     /** Converts {@code image} to RGB; {@code name} identifies it in errors. */
     static RgbImage toRgb(BufferedImage image, String name) {
+        return toRgb(image, name, false);
+    }
+
+    /**
+     * Converts {@code image} to RGB.
+     *
+     * @param fromSixteenBitGrayPng the source is a 16-bit gray PNG (IHDR colour type 0). ImageIO turns one with a
+     *                              tRNS chunk into gray+alpha, but Pillow still opens it as mode "I" and clamps.
+     */
+    static RgbImage toRgb(BufferedImage image, String name, boolean fromSixteenBitGrayPng) {
         int width = image.getWidth();
         int height = image.getHeight();
         if (width < 1 || height < 1) {
@@ -54,7 +64,7 @@ final class PillowRgbConversion {
             convertPalette(raster, palette, rgb);
         } else if (colorModel instanceof ComponentColorModel && !colorModel.isAlphaPremultiplied()
                 && isGray(colorModel)) {
-            convertGray(raster, colorModel, rgb);
+            convertGray(raster, colorModel, fromSixteenBitGrayPng, rgb);
         } else if (colorModel instanceof ComponentColorModel && !colorModel.isAlphaPremultiplied()
                 && isRgb(colorModel)) {
             if (!copyInterleavedBytes(raster, rgb)) {
@@ -106,10 +116,11 @@ final class PillowRgbConversion {
         }
     }
 
-    private static void convertGray(Raster raster, ColorModel colorModel, byte[] rgb) {
+    private static void convertGray(Raster raster, ColorModel colorModel, boolean fromSixteenBitGrayPng,
+            byte[] rgb) {
         int bits = componentBits(colorModel, 0);
         // Pillow: 16-bit gray alone opens as "I" and clamps; 16-bit gray+alpha opens via "LA;16B" (high byte).
-        boolean clampLikeModeI = bits == 16 && !colorModel.hasAlpha();
+        boolean clampLikeModeI = bits == 16 && (!colorModel.hasAlpha() || fromSixteenBitGrayPng);
         int width = raster.getWidth();
         int[] samples = new int[width];
         for (int y = 0; y < raster.getHeight(); y++) {

@@ -51,6 +51,21 @@ class PillowRgbConversionTest {
     }
 
     @Test
+    void sixteenBitGrayPngWithTransparentValueStillClamps() throws IOException {
+        // ImageIO expands the tRNS chunk into an alpha band; Pillow still opens the file as mode "I".
+        BufferedImage image = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);
+        image.getRaster().setSample(0, 0, 0, 5);
+        image.getRaster().setSample(1, 0, 0, 300);
+        image.getRaster().setSample(2, 0, 0, 7);
+        byte[] png = encode(image, "png");
+        byte[] withTrns = insertChunkAfterIhdr(png, "tRNS", new byte[] {0, 5});
+        RgbImage rgb = decoder.decode(withTrns, "gray16-trns.png");
+        assertPixel(rgb, 0, 0, (byte) 5, (byte) 5, (byte) 5);
+        assertPixel(rgb, 1, 0, (byte) 255, (byte) 255, (byte) 255);
+        assertPixel(rgb, 2, 0, (byte) 7, (byte) 7, (byte) 7);
+    }
+
+    @Test
     void eightBitGrayIsReplicatedWithoutGammaConversion() {
         // Java's getRGB would gamma-convert linear gray (100 -> 170); Pillow replicates the byte.
         BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
@@ -123,6 +138,22 @@ class PillowRgbConversionTest {
         assertArrayEquals(new int[] {red & 0xFF, green & 0xFF, blue & 0xFF},
                 new int[] {rgb.sample(x, y, 0), rgb.sample(x, y, 1), rgb.sample(x, y, 2)},
                 "pixel (" + x + ", " + y + ")");
+    }
+
+    /** Inserts a chunk (with its CRC) right after the 8-byte signature and the 25-byte IHDR chunk. */
+    private static byte[] insertChunkAfterIhdr(byte[] png, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, 33);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        out.write(png, 33, png.length - 33);
+        return out.toByteArray();
     }
 
     private static byte[] encode(BufferedImage image, String format) throws IOException {
