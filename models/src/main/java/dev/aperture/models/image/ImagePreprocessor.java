@@ -22,6 +22,12 @@ import java.util.Locale;
  * nothing else useful to do. The output size must not depend on the image, so the config must either center-crop
  * or resize to a fixed height and width.
  *
+ * <p>Known differences from the Python pipeline, all on inputs the fixtures do not contain: CMYK/YCCK JPEGs are
+ * refused (ImageIO cannot read them; Pillow converts them); a GIF whose first frame is smaller than its logical
+ * screen yields just the frame (Pillow pastes it onto the screen); BMP 5-6-5 and other exotic layouts go through
+ * Java's colour conversion; HF guesses the channel axis from the array shape and mistakes images 1 or 3 pixels
+ * high for channels-first, which we do not reproduce.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class ImagePreprocessor {

@@ -1,6 +1,7 @@
 package dev.aperture.models.image;
 
 import dev.aperture.core.FormatException;
+import dev.aperture.core.ResourceLimitException;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -37,6 +38,9 @@ import java.awt.image.Raster;
  */
 final class PillowRgbConversion {
 
+    /** The largest Java byte array the JVM reliably allocates. */
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
     private PillowRgbConversion() {
     }
 
@@ -57,7 +61,12 @@ final class PillowRgbConversion {
         if (width < 1 || height < 1) {
             throw new FormatException(name + ": image has no pixels (" + width + "x" + height + ")");
         }
-        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
+        long byteCount = (long) width * height * 3;
+        if (byteCount > MAX_ARRAY_BYTES) {
+            throw new ResourceLimitException(name + ": image " + width + "x" + height
+                    + " is too large to hold as one RGB array (" + byteCount + " bytes)");
+        }
+        byte[] rgb = new byte[(int) byteCount];
         ColorModel colorModel = image.getColorModel();
         Raster raster = image.getRaster();
         if (colorModel instanceof IndexColorModel palette) {
