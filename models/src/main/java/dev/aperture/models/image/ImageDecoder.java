@@ -53,7 +53,7 @@ final class ImageDecoder {
             throw new InputException(name + ": no such image file");
         }
         try (ImageInputStream stream = openStream(file)) {
-            return decode(stream, name);
+            return decode(stream, name, () -> readWholeFile(file, name));
         } catch (NoSuchFileException | FileNotFoundException e) {
             throw new InputException(name + ": cannot open image file: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -68,7 +68,7 @@ final class ImageDecoder {
         }
         // A memory-cached stream: ImageIO.createImageInputStream could spill to a temp file depending on global state.
         try (ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
-            return decode(stream, name);
+            return decode(stream, name, () -> encoded);
         } catch (IOException e) {
             throw new FormatException(name + ": cannot read image bytes: " + e.getMessage(), e);
         }
@@ -101,8 +101,32 @@ final class ImageDecoder {
         return new MemoryCacheImageInputStream(Files.newInputStream(file));
     }
 
-    private RgbImage decode(ImageInputStream stream, String name) {
+    /**
+     * The whole encoded image, fetched only when a JPEG carries an ICC profile: the JDK would colour-convert it
+     * (Pillow does not), so it is decoded again with the profile stripped.
+     */
+    private interface EncodedBytes {
+        byte[] get() throws IOException;
+    }
+
+    /**
+     * Reads a whole image file, refusing sizes no sane image within the pixel limit has (8 bytes per pixel is
+     * more than an uncompressed 16-bit RGBA image needs).
+     */
+    private byte[] readWholeFile(Path file, String name) throws IOException {
+        long size = Files.size(file);
+        long bound = limits.maxPixels() > (Long.MAX_VALUE - (16 << 20)) / 8 ? Long.MAX_VALUE
+                : limits.maxPixels() * 8 + (16 << 20);
+        if (size > bound || size > Integer.MAX_VALUE - 8) {
+            throw new ResourceLimitException(name + ": file is " + size + " bytes, more than an image within "
+                    + limits.maxPixels() + " pixels needs");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    private RgbImage decode(ImageInputStream stream, String name, EncodedBytes encoded) {
         ImageReader reader = null;
+        ImageInputStream strippedStream = null;
         try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
             if (!readers.hasNext()) {
@@ -111,8 +135,15 @@ final class ImageDecoder {
             }
             reader = readers.next();
             boolean sixteenBitGrayPng = isSixteenBitGrayPng(stream);
+            boolean jpegWithProfile = "jpeg".equalsIgnoreCase(reader.getFormatName())
+                    && JpegIccStripper.hasIccProfile(stream);
             reader.setInput(stream, true, true);
             checkPixelCount(name, reader.getWidth(0), reader.getHeight(0));
+            if (jpegWithProfile) {
+                byte[] stripped = JpegIccStripper.withoutIccProfiles(encoded.get());
+                strippedStream = new MemoryCacheImageInputStream(new ByteArrayInputStream(stripped));
+                reader.setInput(strippedStream, true, true);
+            }
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener(collectInto(warnings));
             BufferedImage image = reader.read(0);
@@ -129,6 +160,17 @@ final class ImageDecoder {
         } finally {
             if (reader != null) {
                 reader.dispose();
+            }
+            closeQuietly(strippedStream);
+        }
+    }
+
+    private static void closeQuietly(ImageInputStream stream) {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // A memory-backed stream: nothing to release that close could fail on.
             }
         }
     }

@@ -17,6 +17,9 @@ class PillowRgbConversionTest {
 
     private final ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tempDir;
+
     @Test
     void palettePngIsLookedUpAndTransparentIndexKeepsItsColour() throws IOException {
         byte[] reds = {10, (byte) 200, 0, 7};
@@ -63,6 +66,51 @@ class PillowRgbConversionTest {
         assertPixel(rgb, 0, 0, (byte) 5, (byte) 5, (byte) 5);
         assertPixel(rgb, 1, 0, (byte) 255, (byte) 255, (byte) 255);
         assertPixel(rgb, 2, 0, (byte) 7, (byte) 7, (byte) 7);
+    }
+
+    @Test
+    void embeddedIccProfileIsIgnoredLikePillow() throws IOException {
+        // Pillow keeps the raw decoded values; Java would apply the profile if we went through getRGB.
+        byte[] jpeg = java.nio.file.Files.readAllBytes(
+                Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        ByteArrayOutputStream segment = new ByteArrayOutputStream();
+        segment.writeBytes("ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        segment.write(1); // chunk 1
+        segment.write(1); // of 1
+        segment.writeBytes(profile);
+        int length = segment.size() + 2;
+        ByteArrayOutputStream withProfile = new ByteArrayOutputStream();
+        withProfile.write(jpeg, 0, 2); // SOI
+        withProfile.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (length >> 8), (byte) length});
+        withProfile.writeBytes(segment.toByteArray());
+        withProfile.write(jpeg, 2, jpeg.length - 2);
+
+        RgbImage plain = decoder.decode(jpeg, "plain.jpg");
+        RgbImage tagged = decoder.decode(withProfile.toByteArray(), "linear-rgb.jpg");
+        assertArrayEquals(plain.pixels(), tagged.pixels());
+        java.nio.file.Path file = tempDir.resolve("linear-rgb.jpg");
+        java.nio.file.Files.write(file, withProfile.toByteArray());
+        assertArrayEquals(plain.pixels(), decoder.decode(file).pixels());
+        BufferedImage javaView = ImageIO.read(new java.io.ByteArrayInputStream(withProfile.toByteArray()));
+        assertTrue(javaView.getColorModel().getColorSpace() instanceof java.awt.color.ICC_ColorSpace);
+    }
+
+    @Test
+    void pngIccProfileIsIgnoredLikePillow() throws IOException {
+        byte[] png = java.nio.file.Files.readAllBytes(Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[1]));
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        chunk.writeBytes("linear\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        chunk.write(0); // deflate
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(profile);
+        deflater.finish();
+        byte[] buffer = new byte[profile.length + 1024];
+        chunk.write(buffer, 0, deflater.deflate(buffer));
+        byte[] withProfile = insertChunkAfterIhdr(png, "iCCP", chunk.toByteArray());
+        assertArrayEquals(decoder.decode(png, "plain.png").pixels(),
+                decoder.decode(withProfile, "linear-rgb.png").pixels());
     }
 
     @Test
