@@ -7,7 +7,6 @@ import dev.aperture.core.ResourceLimitException;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -35,6 +34,11 @@ import java.util.Locale;
  * every failure of the decoder, including the unchecked exceptions ImageIO throws on crafted files, becomes a
  * {@link FormatException} naming the image; a JPEG that ends early (which libjpeg only reports as a warning, filling
  * the rest with gray) is refused as truncated, like Pillow's default does.
+ *
+ * <p>Two Pillow behaviours need the encoded bytes, not just ImageIO's result: a JPEG with an embedded ICC profile
+ * is decoded again without it ({@link JpegIccStripper}: the JDK would colour-convert, Pillow does not), and a
+ * 16-bit gray PNG is recognised from its IHDR so {@link PillowRgbConversion} clamps it like Pillow's mode "I"
+ * even when ImageIO added an alpha band for its tRNS chunk.
  *
  * <p>Thread-safe: each call creates its own ImageIO reader.
  */
@@ -144,11 +148,7 @@ final class ImageDecoder {
                 strippedStream = new MemoryCacheImageInputStream(new ByteArrayInputStream(stripped));
                 reader.setInput(strippedStream, true, true);
             }
-            List<String> warnings = new ArrayList<>();
-            reader.addIIOReadWarningListener(collectInto(warnings));
-            BufferedImage image = reader.read(0);
-            refuseTruncated(name, warnings);
-            return PillowRgbConversion.toRgb(image, name, sixteenBitGrayPng);
+            return PillowRgbConversion.toRgb(readFirstFrame(reader, name), name, sixteenBitGrayPng);
         } catch (ApertureException e) {
             throw e;
         } catch (IOException e) {
@@ -163,6 +163,15 @@ final class ImageDecoder {
             }
             closeQuietly(strippedStream);
         }
+    }
+
+    /** Reads frame 0, turning libjpeg's truncation warning into an error. */
+    private static BufferedImage readFirstFrame(ImageReader reader, String name) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        BufferedImage image = reader.read(0);
+        refuseTruncated(name, warnings);
+        return image;
     }
 
     private static void closeQuietly(ImageInputStream stream) {
@@ -195,10 +204,6 @@ final class ImageDecoder {
         return Arrays.equals(head, 0, 8, pngSignature, 0, 8)
                 && head[12] == 'I' && head[13] == 'H' && head[14] == 'D' && head[15] == 'R'
                 && head[24] == 16 && head[25] == 0;
-    }
-
-    private static IIOReadWarningListener collectInto(List<String> warnings) {
-        return (source, warning) -> warnings.add(warning);
     }
 
     /** libjpeg reports a missing end (and the gray fill after it) only as a warning; Pillow refuses such files. */
