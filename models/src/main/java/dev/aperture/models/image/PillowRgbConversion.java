@@ -115,7 +115,9 @@ final class PillowRgbConversion {
             raster.getSamples(0, y, width, 1, 0, indices);
             int out = y * width * 3;
             for (int x = 0; x < width; x++) {
-                // Pillow pads short palettes with black; an index past the map therefore reads as 0.
+                // Indices past a PNG's PLTE are invalid per the PNG spec: ImageIO pads the map with the last
+                // entry, Pillow would show its default ramp (i, i, i). Past the map itself (hand-built
+                // images only) we read black.
                 int index = indices[x];
                 boolean inMap = index >= 0 && index < size;
                 rgb[out++] = inMap ? reds[index] : 0;
