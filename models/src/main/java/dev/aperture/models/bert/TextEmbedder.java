@@ -1,11 +1,16 @@
 package dev.aperture.models.bert;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.safetensors.TensorSource;
 import dev.aperture.models.onnx.OnnxModel;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +26,8 @@ import java.util.Objects;
  * <ul>
  *   <li>a Hugging Face / sentence-transformers folder: {@code config.json}, {@code model.safetensors} (or a
  *       sharded checkpoint's index),
- *       {@code tokenizer.json}, and optionally {@code modules.json} + {@code 1_Pooling/config.json};</li>
+ *       {@code tokenizer.json}, and optionally sentence-transformers' {@code modules.json} +
+ *       {@code 1_Pooling/config.json} (pooling) and {@code sentence_bert_config.json} ({@code max_seq_length});</li>
  *   <li>an ONNX export ({@code .onnx}) plus its {@code tokenizer.json}: weights are read from the file's
  *       initializers (see {@link BertOnnxWeights}); the config comes from a {@code config.json} beside the file,
  *       or is derived from the weights and graph.</li>
@@ -64,6 +70,9 @@ public final class TextEmbedder implements AutoCloseable {
 
     /** Loads an ONNX file with the given {@code tokenizer.json} onto {@code backend} (the caller's to close). */
     public static TextEmbedder load(Path onnxFile, Path tokenizerJson, Backend backend) {
+        if (Files.isDirectory(onnxFile)) {
+            return loadFolder(onnxFile, backend, null);
+        }
         return loadOnnx(onnxFile, tokenizerJson, backend, null);
     }
 
@@ -84,11 +93,35 @@ public final class TextEmbedder implements AutoCloseable {
     }
 
     private static TextEmbedder loadFolder(Path folder, Backend backend, Backend owned) {
-        WordPieceTokenizer tokenizer = WordPieceTokenizer.load(folder.resolve("tokenizer.json"));
         BertConfig config = BertConfig.load(folder.resolve("config.json"));
+        WordPieceTokenizer tokenizer = withSentenceTransformersMaxLength(
+                WordPieceTokenizer.load(folder.resolve("tokenizer.json")), folder, config);
         SentencePooling pooling = SentencePooling.forFolder(folder);
         TensorSource weights = SafeTensors.openCheckpoint(folder);
         return assemble(tokenizer, config, pooling, weights, backend, owned);
+    }
+
+    /**
+     * sentence-transformers truncates at {@code sentence_bert_config.json}'s {@code max_seq_length} (256 for
+     * all-MiniLM-L6-v2, while its tokenizer.json says 128); honour it when the folder has one.
+     */
+    private static WordPieceTokenizer withSentenceTransformersMaxLength(WordPieceTokenizer tokenizer, Path folder,
+                                                                        BertConfig config) {
+        Path file = folder.resolve("sentence_bert_config.json");
+        if (!Files.isRegularFile(file)) {
+            return tokenizer;
+        }
+        try {
+            JsonNode maxSeqLength = new ObjectMapper().readTree(file.toFile()).path("max_seq_length");
+            if (!maxSeqLength.canConvertToInt()) {
+                return tokenizer;
+            }
+            return tokenizer.withMaxLength(Math.min(maxSeqLength.asInt(), config.maxPositionEmbeddings()));
+        } catch (JacksonException e) {
+            throw new FormatException("File " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InputException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static TextEmbedder loadOnnx(Path onnxFile, Path tokenizerJson, Backend backend, Backend owned) {

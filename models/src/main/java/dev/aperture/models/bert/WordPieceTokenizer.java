@@ -172,6 +172,19 @@ public final class WordPieceTokenizer {
         return maxLength;
     }
 
+    /**
+     * The same tokenizer truncating at {@code newMaxLength} tokens instead, e.g. sentence-transformers'
+     * {@code max_seq_length}.
+     */
+    public WordPieceTokenizer withMaxLength(int newMaxLength) {
+        if (newMaxLength < 2) {
+            throw new dev.aperture.core.InputException("Max length " + newMaxLength
+                    + " leaves no room for [CLS] and [SEP]");
+        }
+        return new WordPieceTokenizer(vocab, addedTokens, normalizer, unkToken, continuingPrefix, maxInputCharsPerWord,
+                clsId, sepId, padId, newMaxLength);
+    }
+
     public int padId() {
         return padId;
     }

@@ -74,6 +74,29 @@ class HuggingFaceFolderTest {
     }
 
     @Test
+    void sentenceBertConfigMaxSeqLengthTruncatesAt256() throws IOException {
+        Path stFolder = Files.createDirectories(folder.resolve("st256"));
+        for (String file : List.of("config.json", "tokenizer.json")) {
+            Files.copy(folder.resolve(file), stFolder.resolve(file));
+        }
+        Files.createSymbolicLink(stFolder.resolve("model.safetensors"), folder.resolve("model.safetensors"));
+        Files.writeString(stFolder.resolve("sentence_bert_config.json"),
+                "{\"max_seq_length\": 256, \"do_lower_case\": false}");
+        int checked = 0;
+        try (TextEmbedder embedder = TextEmbedder.load(stFolder, backend)) {
+            assertEquals(256, embedder.tokenizer().maxLength());
+            for (JsonNode entry : MiniLmFixture.golden().get("entries")) {
+                if (entry.has("embedding_if_max_length_256")) {
+                    float[] expected = MiniLmFixture.floats(entry.get("embedding_if_max_length_256"));
+                    assertArrayEquals(expected, embedder.embed(entry.get("text").asText()), 1e-4f);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(3, checked);
+    }
+
+    @Test
     void clsPoolingFromSentenceTransformersModulesJson() throws IOException {
         Path clsFolder = Files.createDirectories(folder.resolve("cls"));
         Files.createDirectories(clsFolder.resolve("1_Pooling"));

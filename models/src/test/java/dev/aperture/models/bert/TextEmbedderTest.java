@@ -101,6 +101,24 @@ class TextEmbedderTest {
     }
 
     @Test
+    void concurrentCallsGiveTheSameResults() throws Exception {
+        List<String> sample = texts.subList(0, 8);
+        float[][] expected = embedder.embed(sample);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<float[][]>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> embedder.embed(sample)));
+            }
+            for (var future : futures) {
+                float[][] actual = future.get();
+                for (int i = 0; i < sample.size(); i++) {
+                    assertArrayEquals(expected[i], actual[i], 0f);
+                }
+            }
+        }
+    }
+
+    @Test
     void embeddingsAreUnitLength() {
         for (float[] embedding : embeddings) {
             double norm = 0;
