@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The shape of a BERT encoder, named and defaulted as Hugging Face's {@code BertConfig} ({@code config.json}).
@@ -123,7 +124,7 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
     }
 
     private static String describe(int... values) {
-        return java.util.Arrays.toString(values)
+        return Arrays.toString(values)
                 + " (vocab, hidden, layers, heads, intermediate, positions, token types)";
     }
 }

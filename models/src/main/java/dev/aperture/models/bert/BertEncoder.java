@@ -1,5 +1,6 @@
 package dev.aperture.models.bert;
 
+import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.backend.AttentionSpec;
 import dev.aperture.core.backend.Backend;
@@ -9,6 +10,7 @@ import dev.aperture.core.safetensors.TensorSource;
 import dev.aperture.core.safetensors.TensorView;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -74,7 +76,7 @@ public final class BertEncoder implements AutoCloseable {
         Matrix words = reader.table("embeddings.word_embeddings.weight", config.vocabSize(), hidden);
         Matrix positions = reader.table("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), hidden);
         float[] tokenTypes = reader.floats("embeddings.token_type_embeddings.weight", config.typeVocabSize(), hidden);
-        Matrix tokenTypeZero = backend.upload(java.util.Arrays.copyOf(tokenTypes, hidden), 1, hidden);
+        Matrix tokenTypeZero = backend.upload(Arrays.copyOf(tokenTypes, hidden), 1, hidden);
         Norm embeddingNorm = reader.norm("embeddings.LayerNorm", hidden);
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
@@ -110,7 +112,7 @@ public final class BertEncoder implements AutoCloseable {
         int batchSize = batch.batchSize();
         int seqLen = batch.seqLen();
         if (seqLen > config.maxPositionEmbeddings()) {
-            throw new dev.aperture.core.InputException("Sequence of " + seqLen + " tokens exceeds the model's "
+            throw new InputException("Sequence of " + seqLen + " tokens exceeds the model's "
                     + config.maxPositionEmbeddings() + " positions");
         }
         int rows = batchSize * seqLen;
@@ -165,7 +167,7 @@ public final class BertEncoder implements AutoCloseable {
             for (int p = 0; p < batch.seqLen(); p++) {
                 int id = batch.ids()[b][p];
                 if (id < 0 || id >= config.vocabSize()) {
-                    throw new dev.aperture.core.InputException("Token id " + id + " is outside the vocabulary of "
+                    throw new InputException("Token id " + id + " is outside the vocabulary of "
                             + config.vocabSize());
                 }
                 flat[b * batch.seqLen() + p] = id;
@@ -224,10 +226,10 @@ public final class BertEncoder implements AutoCloseable {
     private record WeightReader(Backend backend, TensorSource weights, String prefix) {
         TensorView view(String name, long... shape) {
             TensorView view = weights.tensor(prefix + name);
-            if (!java.util.Arrays.equals(view.shape(), shape)) {
+            if (!Arrays.equals(view.shape(), shape)) {
                 throw new ModelMismatchException("Tensor '" + prefix + name + "' has shape "
-                        + java.util.Arrays.toString(view.shape()) + ", but the config implies "
-                        + java.util.Arrays.toString(shape));
+                        + Arrays.toString(view.shape()) + ", but the config implies "
+                        + Arrays.toString(shape));
             }
             return view;
         }

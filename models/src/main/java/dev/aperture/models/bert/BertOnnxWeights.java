@@ -10,6 +10,7 @@ import dev.aperture.models.onnx.OnnxNode;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,7 +93,7 @@ public final class BertOnnxWeights implements TensorSource {
     private static TensorView transposed(String parameter, TensorView stored, OnnxModel model) {
         if (stored.rank() != 2 || stored.dtype() != DType.F32) {
             throw new FormatException("ONNX file " + model.file() + ": MatMul weight '" + stored.name() + "' for "
-                    + parameter + " is " + stored.dtype() + " " + java.util.Arrays.toString(stored.shape())
+                    + parameter + " is " + stored.dtype() + " " + Arrays.toString(stored.shape())
                     + "; expected a float32 matrix");
         }
         int in = (int) stored.dim(0);

@@ -178,7 +178,7 @@ public final class WordPieceTokenizer {
      */
     public WordPieceTokenizer withMaxLength(int newMaxLength) {
         if (newMaxLength < 2) {
-            throw new dev.aperture.core.InputException("Max length " + newMaxLength
+            throw new InputException("Max length " + newMaxLength
                     + " leaves no room for [CLS] and [SEP]");
         }
         return new WordPieceTokenizer(vocab, addedTokens, normalizer, unkToken, continuingPrefix, maxInputCharsPerWord,

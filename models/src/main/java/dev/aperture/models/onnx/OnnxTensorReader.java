@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Reads one ONNX {@code TensorProto} into a {@link TensorView}. Values come either as {@code raw_data}
@@ -67,7 +68,7 @@ final class OnnxTensorReader {
         }
         if (data.byteSize() != expectedBytes) {
             throw new FormatException("ONNX file " + source + ": initializer '" + name + "' of shape "
-                    + java.util.Arrays.toString(shape) + " " + dtype + " needs " + expectedBytes + " bytes but holds "
+                    + Arrays.toString(shape) + " " + dtype + " needs " + expectedBytes + " bytes but holds "
                     + data.byteSize());
         }
         return new TensorView(name, dtype, shape, data);

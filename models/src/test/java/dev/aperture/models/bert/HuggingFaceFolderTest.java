@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -54,7 +56,7 @@ class HuggingFaceFolderTest {
     static void cleanUp() throws IOException {
         backend.close();
         try (var files = Files.walk(folder)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -115,7 +117,7 @@ class HuggingFaceFolderTest {
             float[] cls = embedder.embed(entry.get("text").asText());
             // No Normalize module: the raw [CLS] row of the last hidden state.
             float[] expected = MiniLmFixture.floats(entry.get("cls_last_hidden_first8"));
-            assertArrayEquals(expected, java.util.Arrays.copyOf(cls, 8), 1e-4f);
+            assertArrayEquals(expected, Arrays.copyOf(cls, 8), 1e-4f);
         }
     }
 }

@@ -5,11 +5,13 @@ import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,9 +34,9 @@ class WordPieceTokenizerTest {
         for (JsonNode entry : entries) {
             int[] expected = MiniLmFixture.ints(entry.get("token_ids"));
             int[] actual = tokenizer.encode(entry.get("text").asText());
-            if (!java.util.Arrays.equals(expected, actual)) {
+            if (!Arrays.equals(expected, actual)) {
                 failures.add("entry " + entry.get("index") + " " + entry.get("text") + "\n  expected "
-                        + java.util.Arrays.toString(expected) + "\n  actual   " + java.util.Arrays.toString(actual));
+                        + Arrays.toString(expected) + "\n  actual   " + Arrays.toString(actual));
             }
         }
         assertEquals(44, entries.size());
@@ -76,21 +78,21 @@ class WordPieceTokenizerTest {
     }
 
     @Test
-    void rejectsFileThatIsNotJson(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    void rejectsFileThatIsNotJson(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("tokenizer.json"), "{not json");
         FormatException e = assertThrows(FormatException.class, () -> WordPieceTokenizer.load(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
 
     @Test
-    void rejectsNonWordPieceModel(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    void rejectsNonWordPieceModel(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\":{\"type\":\"BPE\",\"vocab\":{}}}");
         FormatException e = assertThrows(FormatException.class, () -> WordPieceTokenizer.load(file));
         assertTrue(e.getMessage().contains("BPE"), e.getMessage());
     }
 
     @Test
-    void rejectsVocabularyWithoutClsToken(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    void rejectsVocabularyWithoutClsToken(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("tokenizer.json"),
                 "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{\"[UNK]\":0,\"[SEP]\":1}}}");
         FormatException e = assertThrows(FormatException.class, () -> WordPieceTokenizer.load(file));
@@ -98,7 +100,7 @@ class WordPieceTokenizerTest {
     }
 
     @Test
-    void missingFileIsInputException(@org.junit.jupiter.api.io.TempDir Path dir) {
+    void missingFileIsInputException(@TempDir Path dir) {
         assertThrows(InputException.class, () -> WordPieceTokenizer.load(dir.resolve("absent.json")));
     }
 }
