@@ -97,9 +97,9 @@ public record BertNormalizer(boolean cleanText, boolean handleChineseChars, bool
                 || type == Character.PRIVATE_USE || type == Character.SURROGATE;
     }
 
-    /** Unicode White_Space as far as it survives cleaning (controls are already gone): Zs, Zl, Zp, tab, LF, CR. */
+    /** Unicode's White_Space property (Rust's {@code char::is_whitespace}): Zs, Zl, Zp, U+0009..U+000D, U+0085. */
     static boolean isWhitespace(int c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || Character.isSpaceChar(c);
+        return (c >= '\t' && c <= '\r') || c == 0x85 || Character.isSpaceChar(c);
     }
 
     /** The CJK Unified Ideograph blocks BERT splits per character (not kana, not Hangul). */

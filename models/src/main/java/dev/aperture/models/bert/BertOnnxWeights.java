@@ -96,10 +96,14 @@ public final class BertOnnxWeights implements TensorSource {
                     + parameter + " is " + stored.dtype() + " " + Arrays.toString(stored.shape())
                     + "; expected a float32 matrix");
         }
+        if (stored.elementCount() > Integer.MAX_VALUE / 4) {
+            throw new FormatException("ONNX file " + model.file() + ": MatMul weight '" + stored.name() + "' for "
+                    + parameter + " has " + stored.elementCount() + " elements, too many to transpose in memory");
+        }
         int in = (int) stored.dim(0);
         int out = (int) stored.dim(1);
         MemorySegment source = stored.data();
-        MemorySegment target = MemorySegment.ofArray(new byte[Math.multiplyExact(Math.multiplyExact(in, out), 4)]);
+        MemorySegment target = MemorySegment.ofArray(new byte[in * out * 4]);
         for (int i = 0; i < in; i++) {
             for (int o = 0; o < out; o++) {
                 target.set(F32_LE, 4L * ((long) o * in + i), source.get(F32_LE, 4L * ((long) i * out + o)));

@@ -17,7 +17,7 @@ public final class BertPreTokenizer {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         text.codePoints().forEach(c -> {
-            if (BertNormalizer.isWhitespace(c) || Character.isWhitespace(c)) {
+            if (BertNormalizer.isWhitespace(c)) {
                 flush(word, words);
             } else if (isPunctuation(c)) {
                 flush(word, words);
