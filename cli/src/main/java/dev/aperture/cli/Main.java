@@ -2,24 +2,54 @@ package dev.aperture.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Entry point of {@code ./aperture}: dispatches to one subcommand per job. */
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * Entry point of {@code ./aperture}: dispatches to one subcommand per job, each in its own class.
+ *
+ * <p>Conventions every subcommand follows (wired here, see {@link ErrorReporting}): write results to
+ * {@code spec.commandLine().getOut()}; report bad input by throwing an {@link dev.aperture.core.ApertureException}
+ * subclass, which becomes one line {@code error: <message>} on stderr and exit code 1; picocli reports bad usage
+ * (unknown option, missing argument) with the usage help on stderr and exit code 2.
+ */
 @Command(name = "aperture", mixinStandardHelpOptions = true, version = "aperture 0.1.0",
         description = "Run CLIP-style embedding models from the JVM.",
-        subcommands = {})
-public final class Main implements Runnable {
+        subcommands = {InspectCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code (0 ok, 1 bad input, 2 bad usage). */
+    /** Runs the command line on stdout/stderr and returns the exit code (0 ok, 1 bad input, 2 bad usage). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
+    /** Runs the command line with the given output and error writers (tests capture them). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = ErrorReporting.configure(new CommandLine(new Main()));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** Without a subcommand there is nothing to do: show the usage and report bad usage. */
     @Override
-    public void run() {
-        CommandLine.usage(this, System.err);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ErrorReporting.EXIT_BAD_USAGE;
     }
 }

@@ -1,22 +1,22 @@
 package dev.aperture.core.safetensors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
+import dev.aperture.core.ResourceLimitException;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,10 +25,18 @@ import java.util.Set;
  * ({@code name -> {dtype, shape, data_offsets}} plus optional {@code __metadata__}), then the data.
  * Tensor views point into the mapping; nothing is copied.
  *
- * <p>TODO(foundation): full validation (offsets, overlaps, caps), writer, sharded index.
+ * <p>The header is read and fully validated ({@link SafeTensorsHeader}) before the file is mapped, so a malformed file
+ * fails with a {@link SafeTensorsFormatException} and never makes this allocate more than the header cap.
+ * Closing unmaps the file; a view used afterwards throws {@link IllegalStateException}.
+ *
+ * <p>Entry points: {@link #open(Path)} for one file, {@link #openCheckpoint(Path)} for a file, an index.json or a
+ * model folder, {@link #write} to create a file.
  */
 public final class SafeTensors implements TensorSource {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bytes of the little-endian header length that starts every file. */
+    static final int LENGTH_PREFIX_BYTES = 8;
+    static final String SINGLE_FILE_NAME = "model.safetensors";
+    static final String INDEX_FILE_NAME = "model.safetensors.index.json";
 
     private final Path file;
     private final Arena arena;
@@ -42,42 +50,127 @@ public final class SafeTensors implements TensorSource {
         this.metadata = metadata;
     }
 
-    /** Maps and parses one {@code .safetensors} file. */
+    /** Maps and parses one {@code .safetensors} file with the {@linkplain SafeTensorsLimits#DEFAULT default limits}. */
     public static SafeTensors open(Path file) {
-        Arena arena = Arena.ofShared();
+        return open(file, SafeTensorsLimits.DEFAULT);
+    }
+
+    /**
+     * Maps and parses one {@code .safetensors} file.
+     *
+     * @throws InputException              when the file cannot be read
+     * @throws SafeTensorsFormatException  when it is malformed
+     * @throws ResourceLimitException      when its header is larger than {@code limits} allow
+     */
+    public static SafeTensors open(Path file, SafeTensorsLimits limits) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            long headerLength = mapped.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-            byte[] headerBytes = mapped.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
-            JsonNode header = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
-            MemorySegment data = mapped.asSlice(8 + headerLength);
-            Map<String, TensorView> tensors = new LinkedHashMap<>();
-            Map<String, String> metadata = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> entry : header.properties()) {
-                if (entry.getKey().equals("__metadata__")) {
-                    entry.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
-                    continue;
-                }
-                JsonNode info = entry.getValue();
-                DType dtype = DType.fromHeaderName(info.get("dtype").asText()).orElseThrow();
-                long[] shape = new long[info.get("shape").size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = info.get("shape").get(i).asLong();
-                }
-                long begin = info.get("data_offsets").get(0).asLong();
-                long end = info.get("data_offsets").get(1).asLong();
-                tensors.put(entry.getKey(), new TensorView(entry.getKey(), dtype, shape, data.asSlice(begin, end - begin)));
-            }
-            return new SafeTensors(file, arena, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+            long fileSize = channel.size();
+            long headerLength = readHeaderLength(file, channel, fileSize, limits);
+            byte[] json = readFully(channel, LENGTH_PREFIX_BYTES, (int) headerLength);
+            long dataStart = LENGTH_PREFIX_BYTES + headerLength;
+            SafeTensorsHeader header = SafeTensorsHeader.parse(file.toString(), json, fileSize - dataStart);
+            return map(file, channel, fileSize, dataStart, header);
+        } catch (NoSuchFileException e) {
+            throw new InputException("No such safetensors file: " + file, e);
         } catch (IOException e) {
-            arena.close();
             throw new InputException("Cannot read safetensors file " + file + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw new FormatException("Malformed safetensors file " + file + ": " + e, e);
         }
     }
 
+    /**
+     * Opens a checkpoint, whichever form it takes:
+     * <ul>
+     *   <li>a {@code .safetensors} file: {@link #open(Path)};</li>
+     *   <li>a {@code .json} file: a sharded checkpoint's index ({@link ShardedSafeTensors#open(Path)});</li>
+     *   <li>a folder: its {@code model.safetensors} if present, else its {@code model.safetensors.index.json}.</li>
+     * </ul>
+     *
+     * @throws InputException when the path does not exist or a folder holds neither file
+     */
+    public static TensorSource openCheckpoint(Path path) {
+        if (Files.isDirectory(path)) {
+            Path single = path.resolve(SINGLE_FILE_NAME);
+            Path index = path.resolve(INDEX_FILE_NAME);
+            if (Files.isRegularFile(single)) {
+                return open(single);
+            }
+            if (Files.isRegularFile(index)) {
+                return ShardedSafeTensors.open(index);
+            }
+            throw new InputException("Folder " + path + " holds neither " + SINGLE_FILE_NAME + " nor " + INDEX_FILE_NAME);
+        }
+        if (!Files.exists(path)) {
+            throw new InputException("No such checkpoint file or folder: " + path);
+        }
+        if (path.getFileName().toString().endsWith(".json")) {
+            return ShardedSafeTensors.open(path);
+        }
+        return open(path);
+    }
+
+    /**
+     * Writes tensors to a new safetensors file (replacing {@code file} once complete), streaming each tensor's bytes.
+     * See {@link SafeTensorsWriter} for the layout and order.
+     *
+     * @param metadata the {@code __metadata__} entries; empty for none
+     */
+    public static void write(Path file, List<TensorToWrite> tensors, Map<String, String> metadata) {
+        SafeTensorsWriter.write(file, tensors, metadata);
+    }
+
+    /** Writes tensors to a new safetensors file without metadata. */
+    public static void write(Path file, List<TensorToWrite> tensors) {
+        SafeTensorsWriter.write(file, tensors, Map.of());
+    }
+
+    private static long readHeaderLength(Path file, FileChannel channel, long fileSize, SafeTensorsLimits limits)
+            throws IOException {
+        if (fileSize < LENGTH_PREFIX_BYTES) {
+            throw new SafeTensorsFormatException(file + ": file is " + fileSize
+                    + " bytes, shorter than the 8-byte header length");
+        }
+        long headerLength = ByteBuffer.wrap(readFully(channel, 0, LENGTH_PREFIX_BYTES))
+                .order(ByteOrder.LITTLE_ENDIAN).getLong();
+        // Compared unsigned: a length of 2^63 or more reads as negative.
+        if (Long.compareUnsigned(headerLength, fileSize - LENGTH_PREFIX_BYTES) > 0) {
+            throw new SafeTensorsFormatException(file + ": header length " + Long.toUnsignedString(headerLength)
+                    + " is larger than the file (" + fileSize + " bytes)");
+        }
+        if (headerLength > limits.maxHeaderBytes()) {
+            throw new ResourceLimitException(file + ": header length " + headerLength
+                    + " bytes exceeds the limit of " + limits.maxHeaderBytes() + " bytes");
+        }
+        return headerLength;
+    }
+
+    private static byte[] readFully(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("file ended early (was it truncated while being read?)");
+            }
+        }
+        return buffer.array();
+    }
+
+    private static SafeTensors map(Path file, FileChannel channel, long fileSize, long dataStart,
+                                   SafeTensorsHeader header) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, fileSize, arena);
+            Map<String, TensorView> views = new LinkedHashMap<>();
+            for (TensorInfo info : header.tensors()) {
+                MemorySegment bytes = mapped.asSlice(dataStart + info.begin(), info.byteSize());
+                views.put(info.name(), new TensorView(info.name(), info.dtype(), info.shape(), bytes));
+            }
+            return new SafeTensors(file, arena, Collections.unmodifiableMap(views), header.metadata());
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The file this was opened from. */
     public Path file() {
         return file;
     }
@@ -92,8 +185,16 @@ public final class SafeTensors implements TensorSource {
         return tensors.containsKey(name);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when this file has been closed
+     */
     @Override
     public TensorView tensor(String name) {
+        if (!arena.scope().isAlive()) {
+            throw new IllegalStateException("Safetensors file " + file + " is closed; cannot read tensor '" + name + "'");
+        }
         TensorView view = tensors.get(name);
         if (view == null) {
             throw new ModelMismatchException("No tensor '" + name + "' in " + file);
@@ -106,8 +207,11 @@ public final class SafeTensors implements TensorSource {
         return metadata;
     }
 
+    /** Unmaps the file. Idempotent. */
     @Override
     public void close() {
-        arena.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 }
