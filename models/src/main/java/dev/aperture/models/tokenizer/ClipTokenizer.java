@@ -1,0 +1,250 @@
+package dev.aperture.models.tokenizer;
+
+import dev.aperture.core.InputException;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * CLIP's byte-level BPE tokenizer, giving exactly the ids of the Hugging Face fast tokenizer (the Rust
+ * {@code tokenizers} library). For each text:
+ * <ol>
+ *   <li>lone UTF-16 surrogates become U+FFFD (what UTF-8 encoding with replacement does; the Rust library only
+ *       ever sees valid UTF-8);</li>
+ *   <li>added tokens marked un-normalized are cut out of the raw text; each remaining segment is normalized
+ *       (NFC, whitespace runs to one space, lowercase) and then cut at added tokens marked normalized;</li>
+ *   <li>each plain segment is split into pieces (CLIP's regex), each piece into byte-level words (GPT-2's regex),
+ *       each word is BPE-encoded with the "&lt;/w&gt;" end-of-word suffix;</li>
+ *   <li>the post-processor wraps the ids: BOS, ids, EOS.</li>
+ * </ol>
+ * Immutable after {@link #load}, so one instance serves any number of threads; BPE results per piece are kept in a
+ * bounded concurrent cache.
+ */
+public final class ClipTokenizer {
+    private static final int CACHE_CAPACITY = 50_000;
+
+    private final TokenizerPipeline pipeline;
+    private final AddedTokenMatcher rawTokens;
+    private final AddedTokenMatcher normalizedTokens;
+    private final WordCache cache = new WordCache(CACHE_CAPACITY);
+    private final String[] tokenTextById;
+    private final boolean[] specialById;
+    private final int contextLength;
+    private final int bosId;
+    private final int eosId;
+    private final int padId;
+
+    private ClipTokenizer(TokenizerPipeline pipeline, TokenizerSettings settings) {
+        this.pipeline = pipeline;
+        List<AddedToken> raw = pipeline.addedTokens().stream().filter(t -> !t.normalized()).toList();
+        List<AddedToken> normalized = pipeline.addedTokens().stream().filter(AddedToken::normalized).toList();
+        this.rawTokens = new AddedTokenMatcher(raw, AddedToken::content);
+        // The library matches normalized tokens by their normalized form (e.g. lowercased).
+        this.normalizedTokens = new AddedTokenMatcher(normalized, t -> pipeline.normalizer().apply(t.content()));
+        Map<String, Integer> ids = new HashMap<>(pipeline.vocab());
+        pipeline.addedTokens().forEach(t -> ids.put(t.content(), t.id()));
+        int maxId = ids.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        this.tokenTextById = new String[maxId + 1];
+        ids.forEach((text, id) -> tokenTextById[id] = text);
+        this.specialById = new boolean[maxId + 1];
+        pipeline.addedTokens().stream().filter(AddedToken::special).forEach(t -> specialById[t.id()] = true);
+        this.contextLength = Math.max(settings.contextLength(),
+                pipeline.prefixIds().length + pipeline.suffixIds().length + 1);
+        this.bosId = pipeline.prefixIds().length > 0 ? pipeline.prefixIds()[0] : idOf(settings.bosToken(), ids, -1);
+        this.eosId = pipeline.suffixIds().length > 0
+                ? pipeline.suffixIds()[pipeline.suffixIds().length - 1] : idOf(settings.eosToken(), ids, -1);
+        int configuredPad = idOf(settings.padToken(), ids, pipeline.padIdHint());
+        this.padId = configuredPad >= 0 ? configuredPad : eosId;
+    }
+
+    private static int idOf(String token, Map<String, Integer> ids, int fallback) {
+        Integer id = token == null ? null : ids.get(token);
+        return id == null ? fallback : id;
+    }
+
+    /**
+     * Loads the tokenizer of a model folder: tokenizer.json when present, else vocab.json + merges.txt (with
+     * tokenizer_config.json / special_tokens_map.json for the special tokens).
+     *
+     * @throws InputException  when the folder has neither tokenizer.json nor vocab.json + merges.txt
+     * @throws dev.aperture.core.FormatException when a file is malformed or uses an unsupported component
+     */
+    public static ClipTokenizer load(Path modelDir) {
+        Objects.requireNonNull(modelDir, "modelDir");
+        if (!Files.isDirectory(modelDir)) {
+            throw new InputException("tokenizer folder " + modelDir + " does not exist or is not a directory");
+        }
+        TokenizerSettings settings = TokenizerSettings.read(modelDir);
+        Path tokenizerJson = modelDir.resolve("tokenizer.json");
+        if (Files.isRegularFile(tokenizerJson)) {
+            return new ClipTokenizer(TokenizerJsonReader.read(tokenizerJson), settings);
+        }
+        Path vocab = modelDir.resolve("vocab.json");
+        Path merges = modelDir.resolve("merges.txt");
+        if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
+            return new ClipTokenizer(VocabMergesReader.read(vocab, merges, settings), settings);
+        }
+        throw new InputException("no tokenizer in " + modelDir + ": looked for tokenizer.json, or vocab.json"
+                + " together with merges.txt" + (Files.isRegularFile(vocab) ? " (merges.txt is missing)"
+                : Files.isRegularFile(merges) ? " (vocab.json is missing)" : ""));
+    }
+
+    /** Token ids of {@code text} with BOS and EOS, neither truncated nor padded. */
+    public int[] encode(String text) {
+        int[] content = encodeContent(text);
+        return wrap(content, content.length);
+    }
+
+    /**
+     * Encodes a batch: each text truncated so that it fits {@link #contextLength()} with BOS and EOS (the EOS is
+     * kept at the end), then padded on the right with {@link #padId()}.
+     */
+    public TokenBatch encodeBatch(List<String> texts, Padding padding) {
+        if (texts == null || padding == null) {
+            throw new InputException("encodeBatch needs a list of texts and a padding mode, got "
+                    + (texts == null ? "no texts" : "no padding"));
+        }
+        int specials = pipeline.prefixIds().length + pipeline.suffixIds().length;
+        int[][] rows = new int[texts.size()][];
+        int width = padding == Padding.MAX_LENGTH ? contextLength : 0;
+        for (int i = 0; i < rows.length; i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                throw new InputException("text " + i + " of the batch is null");
+            }
+            int[] content = encodeContent(text);
+            rows[i] = wrap(content, Math.min(content.length, contextLength - specials));
+            width = Math.max(width, rows[i].length);
+        }
+        int[][] ids = new int[rows.length][width];
+        int[][] mask = new int[rows.length][width];
+        int[] lengths = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, ids[i], 0, rows[i].length);
+            Arrays.fill(ids[i], rows[i].length, width, padId);
+            Arrays.fill(mask[i], 0, rows[i].length, 1);
+            lengths[i] = rows[i].length;
+        }
+        return new TokenBatch(ids, mask, lengths);
+    }
+
+    /** Maximum sequence length the text tower accepts, BOS and EOS included (77 for CLIP). */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** Id of the start-of-text token. */
+    public int bosId() {
+        return bosId;
+    }
+
+    /** Id of the end-of-text token. */
+    public int eosId() {
+        return eosId;
+    }
+
+    /** Id used for padding (CLIP pads with the end-of-text token). */
+    public int padId() {
+        return padId;
+    }
+
+    /**
+     * Text of token ids: special tokens (BOS, EOS, padding) are dropped, the end-of-word suffix becomes a space,
+     * bytes are decoded as UTF-8 (invalid sequences become U+FFFD) and the result is trimmed. Since the
+     * tokenizer lowercases and collapses whitespace, this gives back the normalized text, not the original.
+     *
+     * @throws InputException for an id outside the vocabulary
+     */
+    public String decode(int[] ids) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int id : ids) {
+            if (id < 0 || id >= tokenTextById.length || tokenTextById[id] == null) {
+                throw new InputException("cannot decode token id " + id + ": not in the vocabulary");
+            }
+            if (specialById[id]) {
+                continue;
+            }
+            ByteLevelAlphabet.appendBytes(tokenTextById[id].replace("</w>", " "), bytes);
+        }
+        return bytes.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    private int[] wrap(int[] content, int contentLength) {
+        int[] prefix = pipeline.prefixIds();
+        int[] suffix = pipeline.suffixIds();
+        int[] ids = new int[prefix.length + contentLength + suffix.length];
+        System.arraycopy(prefix, 0, ids, 0, prefix.length);
+        System.arraycopy(content, 0, ids, prefix.length, contentLength);
+        System.arraycopy(suffix, 0, ids, prefix.length + contentLength, suffix.length);
+        return ids;
+    }
+
+    /** The ids of a text without post-processing. */
+    private int[] encodeContent(String text) {
+        if (text == null) {
+            throw new InputException("cannot tokenize a null text");
+        }
+        IntList out = new IntList();
+        for (AddedTokenMatcher.Segment raw : rawTokens.split(Utf16.replaceLoneSurrogates(text))) {
+            if (raw.isToken()) {
+                out.add(raw.tokenId());
+                continue;
+            }
+            String normalized = pipeline.normalizer().apply(raw.text());
+            for (AddedTokenMatcher.Segment segment : normalizedTokens.split(normalized)) {
+                if (segment.isToken()) {
+                    out.add(segment.tokenId());
+                } else {
+                    pipeline.preTokenizer().forEachPiece(segment.text(),
+                            piece -> out.addAll(cache.get(piece, this::encodePiece)));
+                }
+            }
+        }
+        return out.toArray();
+    }
+
+    private int[] encodePiece(String piece) {
+        List<byte[]> words = pipeline.preTokenizer().byteLevelWords(piece);
+        if (words.size() == 1) {
+            return pipeline.bpe().encodeWord(words.getFirst());
+        }
+        IntList ids = new IntList();
+        for (byte[] word : words) {
+            ids.addAll(pipeline.bpe().encodeWord(word));
+        }
+        return ids.toArray();
+    }
+
+    /** Growable int array, to avoid boxing on the hot path. */
+    private static final class IntList {
+        private int[] values = new int[32];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[size++] = value;
+        }
+
+        void addAll(int[] more) {
+            if (size + more.length > values.length) {
+                values = Arrays.copyOf(values, Math.max(values.length * 2, size + more.length));
+            }
+            System.arraycopy(more, 0, values, size, more.length);
+            size += more.length;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.aperture.models.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Locates the shared test fixtures (system property aperture.testdata) and reads their JSON goldens. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    static Path testdata() {
+        String dir = System.getProperty("aperture.testdata");
+        Path path = dir != null ? Path.of(dir) : Path.of("../testdata");
+        if (!Files.isDirectory(path)) {
+            throw new IllegalStateException("test fixtures not found at " + path.toAbsolutePath()
+                    + " (set -Daperture.testdata)");
+        }
+        return path;
+    }
+
+    static Path clipTiny() {
+        return testdata().resolve("clip-tiny");
+    }
+
+    static Path clipB32() {
+        return testdata().resolve("clip-b32-synthetic");
+    }
+
+    static JsonNode json(Path file) {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int[] ints(JsonNode array) {
+        int[] values = new int[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asInt();
+        }
+        return values;
+    }
+
+    /** One entry of clip-tiny/tokenizer_golden.json. */
+    record GoldenText(int index, String text, int[] fastIds) {
+    }
+
+    static List<GoldenText> tokenizerGolden() {
+        List<GoldenText> entries = new ArrayList<>();
+        int index = 0;
+        for (JsonNode entry : json(clipTiny().resolve("tokenizer_golden.json"))) {
+            entries.add(new GoldenText(index++, entry.path("text").asText(), ints(entry.path("fast_ids"))));
+        }
+        return entries;
+    }
+
+    /** Copies only the slow-tokenizer files of a model folder, so loading must use vocab.json + merges.txt. */
+    static Path slowFilesOnly(Path modelDir, Path target) {
+        try {
+            for (String name : List.of("vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json")) {
+                Files.copy(modelDir.resolve(name), target.resolve(name));
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
