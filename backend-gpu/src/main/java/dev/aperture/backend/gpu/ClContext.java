@@ -29,6 +29,8 @@ final class ClContext implements AutoCloseable {
     private final ClPrograms programs;
     private final Map<String, Long> workGroupSizes = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}: after close, every call fails in Java instead of reaching freed driver objects. */
+    private boolean closed;
 
     ClContext(ClApi api, ClDevices.Handle device) {
         this.api = api;
@@ -60,11 +62,14 @@ final class ClContext implements AutoCloseable {
     /** A new read-write device buffer of {@code bytes} (at least one float, since OpenCL rejects empty buffers). */
     ClBuffer createBuffer(long bytes) {
         long size = Math.max(bytes, JAVA_FLOAT.byteSize());
+        lockOpen();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment error = ClApi.allocateErrorCode(arena);
             MemorySegment handle = ClApi.checkCreated("clCreateBuffer(" + size + " bytes)",
                     api.createBuffer(context, CL_MEM_READ_WRITE, size, error), error);
             return new ClBuffer(api, handle, size);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -85,7 +90,7 @@ final class ClContext implements AutoCloseable {
         if (source.byteSize() == 0) {
             return;
         }
-        lock.lock();
+        lockOpen();
         try {
             ClApi.check("clEnqueueWriteBuffer", api.writeBuffer(queue, buffer.handle(), 0, source.byteSize(), source));
         } finally {
@@ -101,7 +106,7 @@ final class ClContext implements AutoCloseable {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment target = arena.allocate(JAVA_FLOAT, count);
-            lock.lock();
+            lockOpen();
             try {
                 ClApi.check("clEnqueueReadBuffer",
                         api.readBuffer(queue, buffer.handle(), 0, target.byteSize(), target));
@@ -123,7 +128,7 @@ final class ClContext implements AutoCloseable {
                 return;   // nothing to compute; OpenCL 1.2 rejects empty ranges
             }
         }
-        lock.lock();
+        lockOpen();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment kernel = programs.kernel(launch.family, launch.kernelName);
             launch.setArgs(api, kernel, arena);
@@ -137,7 +142,7 @@ final class ClContext implements AutoCloseable {
 
     /** The most work-items one group of this kernel may have on this device ({@code CL_KERNEL_WORK_GROUP_SIZE}). */
     long maxWorkGroupSize(String family, String kernelName) {
-        lock.lock();
+        lockOpen();
         try (Arena arena = Arena.ofConfined()) {
             String key = family + "/" + kernelName;
             Long cached = workGroupSizes.get(key);
@@ -158,7 +163,7 @@ final class ClContext implements AutoCloseable {
 
     /** Compiles arbitrary source (tests use this to see build failures reported). */
     void buildForTest(String name, String source) {
-        lock.lock();
+        lockOpen();
         try {
             api.releaseProgram(programs.build(name, source));
         } finally {
@@ -168,11 +173,20 @@ final class ClContext implements AutoCloseable {
 
     /** Waits for every queued command. */
     void finish() {
-        lock.lock();
+        lockOpen();
         try {
             ClApi.check("clFinish", api.finish(queue));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Takes the lock, or throws (without holding it) when the context is closed. */
+    private void lockOpen() {
+        lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw new IllegalStateException("OpenCL context on " + device.info().name() + " is closed");
         }
     }
 
@@ -181,6 +195,10 @@ final class ClContext implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             ClApi.check("clFinish", api.finish(queue));
             programs.close();
             ClApi.check("clReleaseCommandQueue", api.releaseCommandQueue(queue));

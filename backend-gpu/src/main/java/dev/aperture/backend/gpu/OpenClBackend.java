@@ -94,6 +94,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Matrix upload(float[] values, int rows, int cols) {
+        ensureOpen();
         checkShape(rows, cols);
         if (values.length != (long) rows * cols) {
             throw new IllegalArgumentException("upload of " + values.length + " values into a " + rows + "×" + cols
@@ -104,6 +105,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Matrix allocate(int rows, int cols) {
+        ensureOpen();
         checkShape(rows, cols);
         return new ClMatrix(this, track(context.createBuffer((long) rows * cols * Float.BYTES)), rows, cols);
     }
@@ -228,13 +230,17 @@ public final class OpenClBackend implements Backend {
             return;
         }
         closed = true;
-        context.finish();
-        for (ClBuffer buffer : liveBuffers) {
-            buffer.release();
+        try {
+            // First, under the queue lock: waits for queued work and turns away every later call.
+            context.close();
+        } finally {
+            // Buffers keep the driver's context alive until they are released, so this order is valid.
+            for (ClBuffer buffer : liveBuffers) {
+                buffer.release();
+            }
+            liveBuffers.clear();
+            kernels.close();
         }
-        liveBuffers.clear();
-        kernels.close();
-        context.close();
     }
 
     /** Releases one buffer early (a closed matrix, a temporary). */
