@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -151,7 +152,7 @@ final class ClDevices {
             }
             MemorySegment bytes = arena.allocate(length);
             ClApi.check(call, query.query(length, bytes, MemorySegment.NULL));
-            byte[] array = bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            byte[] array = bytes.toArray(JAVA_BYTE);
             int end = array.length;
             while (end > 0 && array[end - 1] == 0) {
                 end--;

@@ -51,11 +51,14 @@ class ActivationKernelTest {
             backend.activate(function, matrix);
             actual = backend.download(matrix);
         }
+        double worst = 0;
         for (int i = 0; i < x.length; i++) {
             double expected = reference.applyAsDouble(x[i]);
+            worst = Math.max(worst, Math.abs(expected - actual[i]) / Math.max(1, Math.abs(expected)));
             assertEquals(expected, actual[i], TOLERANCE * Math.max(1, Math.abs(expected)),
                     function + "(" + x[i] + ")");
         }
+        System.out.printf("%s: max error %.3g of max(1, |expected|)%n", function, worst);
     }
 
     @Test

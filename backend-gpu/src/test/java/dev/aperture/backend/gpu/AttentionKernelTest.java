@@ -120,9 +120,14 @@ class AttentionKernelTest {
         }
         double[] expected = References.attention(q, k, v, spec);
         float[] actual = run(spec, q, k, v);
+        double worst = 0;
         for (int i = 0; i < count; i++) {
+            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
             assertEquals(expected[i], actual[i], TOLERANCE, "row " + i / width + ", column " + i % width);
         }
+        System.out.printf("attention batch %d, seqLen %d, heads %d, headDim %d, causal %b, keyLengths %s:"
+                + " max abs error %.3g%n", spec.batch(), spec.seqLen(), spec.numHeads(), spec.headDim(), spec.causal(),
+                spec.keyLengths() == null ? "none" : Arrays.toString(spec.keyLengths()), worst);
     }
 
     private static float[] run(AttentionSpec spec, float[] q, float[] k, float[] v) {

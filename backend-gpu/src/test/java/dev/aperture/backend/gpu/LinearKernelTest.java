@@ -141,6 +141,7 @@ class LinearKernelTest {
             assertTrue(error <= RELATIVE_TOLERANCE * magnitude[i] + 1e-30, "output " + i / out + "," + i % out
                     + ": expected " + expected[i] + ", got " + actual[i]);
         }
+        System.out.printf("linear [%d×%d]·[%d×%d]ᵀ: worst error %.3g of Σ|x·w|+|b|%n", rows, in, out, in, worst);
         assertTrue(worst <= RELATIVE_TOLERANCE, "worst relative error " + worst);
     }
 }
