@@ -53,6 +53,8 @@ final class ClApi {
     private final MethodHandle releaseCommandQueue;
     private final MethodHandle releaseContext;
 
+    /** Restricted methods (native calls) are this class's purpose; the JVM needs --enable-native-access. */
+    @SuppressWarnings("restricted")
     private ClApi(SymbolLookup library) {
         Linker linker = Linker.nativeLinker();
         Binder bind = (name, descriptor) -> linker.downcallHandle(library.findOrThrow(name), descriptor);
@@ -103,6 +105,7 @@ final class ClApi {
      *
      * @throws OpenClUnavailableException naming the libraries tried, or the missing entry point
      */
+    @SuppressWarnings("restricted")
     static ClApi load(List<String> libraryNames) {
         if (ADDRESS.byteSize() != 8) {
             throw new OpenClUnavailableException("the OpenCL bindings assume a 64-bit platform (size_t = 8 bytes)");

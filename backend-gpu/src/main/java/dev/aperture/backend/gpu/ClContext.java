@@ -165,7 +165,7 @@ final class ClContext implements AutoCloseable {
     void buildForTest(String name, String source) {
         lockOpen();
         try {
-            api.releaseProgram(programs.build(name, source));
+            ClApi.check("clReleaseProgram(" + name + ")", api.releaseProgram(programs.build(name, source)));
         } finally {
             lock.unlock();
         }
