@@ -1,7 +1,6 @@
 package dev.aperture.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,7 +32,7 @@ final class LayerNormKernel {
         for (; c < vectorEnd; c += SPECIES.length()) {
             sum = sum.add(FloatVector.fromArray(SPECIES, x, offset + c));
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
+        float total = Lanes.sum(sum);
         for (; c < cols; c++) {
             total += x[offset + c];
         }
@@ -44,7 +43,7 @@ final class LayerNormKernel {
             FloatVector deviation = FloatVector.fromArray(SPECIES, x, offset + c).sub(mean);
             squares = deviation.fma(deviation, squares);
         }
-        float squareTotal = squares.reduceLanes(VectorOperators.ADD);
+        float squareTotal = Lanes.sum(squares);
         for (; c < cols; c++) {
             float deviation = x[offset + c] - mean;
             squareTotal += deviation * deviation;

@@ -1,7 +1,6 @@
 package dev.aperture.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -79,10 +78,10 @@ final class LinearKernel {
             a30 = xv.fma(wv0, a30);
             a31 = xv.fma(wv1, a31);
         }
-        float s00 = a00.reduceLanes(VectorOperators.ADD), s01 = a01.reduceLanes(VectorOperators.ADD);
-        float s10 = a10.reduceLanes(VectorOperators.ADD), s11 = a11.reduceLanes(VectorOperators.ADD);
-        float s20 = a20.reduceLanes(VectorOperators.ADD), s21 = a21.reduceLanes(VectorOperators.ADD);
-        float s30 = a30.reduceLanes(VectorOperators.ADD), s31 = a31.reduceLanes(VectorOperators.ADD);
+        float s00 = Lanes.sum(a00), s01 = Lanes.sum(a01);
+        float s10 = Lanes.sum(a10), s11 = Lanes.sum(a11);
+        float s20 = Lanes.sum(a20), s21 = Lanes.sum(a21);
+        float s30 = Lanes.sum(a30), s31 = Lanes.sum(a31);
         for (; k < in; k++) {
             float wk0 = w[w0 + k], wk1 = w[w1 + k];
             s00 += x[x0 + k] * wk0;
@@ -115,7 +114,7 @@ final class LinearKernel {
         for (; k < vectorEnd; k += SPECIES.length()) {
             sum = FloatVector.fromArray(SPECIES, a, aOffset + k).fma(FloatVector.fromArray(SPECIES, b, bOffset + k), sum);
         }
-        float result = sum.reduceLanes(VectorOperators.ADD);
+        float result = Lanes.sum(sum);
         for (; k < length; k++) {
             result += a[aOffset + k] * b[bOffset + k];
         }

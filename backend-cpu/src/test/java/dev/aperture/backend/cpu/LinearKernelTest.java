@@ -43,6 +43,30 @@ class LinearKernelTest {
     }
 
     @Test
+    void resultsAreBitIdenticalAcrossThreadCountsAndJitWarmUp() {
+        int n = 13;
+        int out = 37;
+        int in = 75;
+        float[] x = TestArrays.random(10, n * in, 1);
+        float[] w = TestArrays.random(11, out * in, 1);
+        float[] expected;
+        try (CpuBackend backend = new CpuBackend(1)) {
+            Matrix y = backend.allocate(n, out);
+            backend.linear(backend.upload(x, n, in), backend.prepareLinear(TestArrays.f32("w", w, out, in), null), y);
+            expected = backend.download(y);
+        }
+        try (CpuBackend backend = new CpuBackend(2)) {
+            LinearWeights weights = backend.prepareLinear(TestArrays.f32("w", w, out, in), null);
+            Matrix input = backend.upload(x, n, in);
+            Matrix y = backend.allocate(n, out);
+            for (int run = 0; run < 3000; run++) {
+                backend.linear(input, weights, y);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, backend.download(y));
+        }
+    }
+
+    @Test
     void worksWithoutBias() {
         float[] x = TestArrays.random(4, 9 * 21, 1);
         float[] w = TestArrays.random(5, 11 * 21, 1);
