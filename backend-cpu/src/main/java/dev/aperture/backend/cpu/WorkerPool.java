@@ -59,19 +59,38 @@ final class WorkerPool implements AutoCloseable {
             int end = chunkStart(count, chunks, chunk + 1);
             futures.add(executor.submit(() -> task.run(start, end)));
         }
-        task.run(0, chunkStart(count, chunks, 1));
+        try {
+            task.run(0, chunkStart(count, chunks, 1));
+        } finally {
+            awaitAll(futures); // even when the caller's share failed: no worker may still write after we return
+        }
+    }
+
+    /** Waits for every share, then rethrows the first failure, if any. */
+    private static void awaitAll(List<Future<?>> futures) {
+        RuntimeException failure = null;
+        boolean interrupted = false;
         for (Future<?> future : futures) {
-            try {
-                future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BackendException("Interrupted while waiting for CPU workers", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
+            while (true) {
+                try {
+                    future.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: the workers are still writing into our matrices
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException runtime ? runtime
+                                : new BackendException("CPU worker failed: " + e.getCause(), e.getCause());
+                    }
+                    break;
                 }
-                throw new BackendException("CPU worker failed: " + e.getCause(), e.getCause());
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
