@@ -42,18 +42,12 @@ final class ClipAttention {
     Matrix forward(Matrix x, SequenceLayout layout) {
         AttentionSpec spec = new AttentionSpec(layout.batch(), layout.seqLen(), shape.numHeads(), shape.headDim(),
                 (float) (1.0 / Math.sqrt(shape.headDim())), layout.causal(), layout.keyLengths());
-        try (Matrix queries = project(x, queryProjection);
-             Matrix keys = project(x, keyProjection);
-             Matrix values = project(x, valueProjection);
+        try (Matrix queries = NewMatrices.linear(backend, x, queryProjection);
+             Matrix keys = NewMatrices.linear(backend, x, keyProjection);
+             Matrix values = NewMatrices.linear(backend, x, valueProjection);
              Matrix context = backend.allocate(x.rows(), shape.hiddenSize())) {
             backend.attention(queries, keys, values, spec, context);
-            return project(context, outputProjection);
+            return NewMatrices.linear(backend, context, outputProjection);
         }
-    }
-
-    private Matrix project(Matrix x, LinearWeights weights) {
-        Matrix out = backend.allocate(x.rows(), weights.outFeatures());
-        backend.linear(x, weights, out);
-        return out;
     }
 }

@@ -4,9 +4,7 @@ import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * CLIP's text transformer with its projection ({@code text_model} and {@code text_projection}): embeddings, a causal
@@ -50,32 +48,19 @@ final class TextTower {
             return new TextOutputs(0, 0, config.hiddenSize(), List.of(), new float[0], new float[0][], new float[0][]);
         }
         TextBatch batch = TextBatch.of(ids, attentionMask, config, allPositions);
-        List<float[]> hiddenStates = new ArrayList<>();
-        Consumer<Matrix> keep = detailed ? matrix -> hiddenStates.add(backend.download(matrix)) : matrix -> { };
+        HiddenStateRecorder hiddenStates = new HiddenStateRecorder(backend, detailed);
         try (Matrix hidden = embeddings.forward(batch)) {
-            keep.accept(hidden);
-            encoder.forward(hidden, batch.layout(), keep);
+            hiddenStates.accept(hidden);
+            encoder.forward(hidden, batch.layout(), hiddenStates);
             try (Matrix lastHiddenState = finalLayerNorm.apply(hidden);
-                 Matrix pooled = gather(lastHiddenState, batch.poolRows());
-                 Matrix projected = project(pooled, textProjection)) {
-                return new TextOutputs(ids.length, batch.layout().seqLen(), config.hiddenSize(),
-                        List.copyOf(hiddenStates), detailed ? backend.download(lastHiddenState) : new float[0],
+                 Matrix pooled = NewMatrices.gatherRows(backend, lastHiddenState, batch.poolRows());
+                 Matrix projected = NewMatrices.linear(backend, pooled, textProjection)) {
+                return new TextOutputs(ids.length, batch.layout().seqLen(), config.hiddenSize(), hiddenStates.states(),
+                        hiddenStates.copyIfRecording(lastHiddenState),
                         HostRows.split(backend.download(pooled), ids.length),
                         HostRows.split(backend.download(projected), ids.length));
             }
         }
-    }
-
-    private Matrix gather(Matrix source, int[] rows) {
-        Matrix out = backend.allocate(rows.length, source.cols());
-        backend.gatherRows(source, rows, out);
-        return out;
-    }
-
-    private Matrix project(Matrix x, LinearWeights weights) {
-        Matrix out = backend.allocate(x.rows(), weights.outFeatures());
-        backend.linear(x, weights, out);
-        return out;
     }
 
     void close() {

@@ -5,9 +5,7 @@ import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * CLIP's vision transformer with its projection ({@code vision_model} and {@code visual_projection}): patch and
@@ -56,17 +54,16 @@ final class VisionTower {
         }
         checkPixels(pixelValues);
         SequenceLayout layout = new SequenceLayout(pixelValues.length, positions, false, null);
-        List<float[]> hiddenStates = new ArrayList<>();
-        Consumer<Matrix> keep = detailed ? matrix -> hiddenStates.add(backend.download(matrix)) : matrix -> { };
+        HiddenStateRecorder hiddenStates = new HiddenStateRecorder(backend, detailed);
         try (Matrix patchEmbeddings = embeddings.forward(pixelValues);
              Matrix hidden = preLayerNorm.apply(patchEmbeddings)) {
-            keep.accept(hidden);
-            encoder.forward(hidden, layout, keep);
-            try (Matrix classTokens = gather(hidden, classRows(pixelValues.length));
+            hiddenStates.accept(hidden);
+            encoder.forward(hidden, layout, hiddenStates);
+            try (Matrix classTokens = NewMatrices.gatherRows(backend, hidden, classRows(pixelValues.length));
                  Matrix pooled = postLayerNorm.apply(classTokens);
-                 Matrix projected = project(pooled, visualProjection)) {
-                return new VisionOutputs(pixelValues.length, positions, config.hiddenSize(),
-                        List.copyOf(hiddenStates), detailed ? backend.download(hidden) : new float[0],
+                 Matrix projected = NewMatrices.linear(backend, pooled, visualProjection)) {
+                return new VisionOutputs(pixelValues.length, positions, config.hiddenSize(), hiddenStates.states(),
+                        hiddenStates.copyIfRecording(hidden),
                         HostRows.split(backend.download(pooled), pixelValues.length),
                         HostRows.split(backend.download(projected), pixelValues.length));
             }
@@ -90,18 +87,6 @@ final class VisionTower {
                         + config.imageSize() + " x " + config.imageSize() + ", channels first)");
             }
         }
-    }
-
-    private Matrix gather(Matrix source, int[] rows) {
-        Matrix out = backend.allocate(rows.length, source.cols());
-        backend.gatherRows(source, rows, out);
-        return out;
-    }
-
-    private Matrix project(Matrix x, LinearWeights weights) {
-        Matrix out = backend.allocate(x.rows(), weights.outFeatures());
-        backend.linear(x, weights, out);
-        return out;
     }
 
     void close() {
