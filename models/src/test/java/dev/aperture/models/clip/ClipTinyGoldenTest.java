@@ -185,6 +185,27 @@ class ClipTinyGoldenTest {
     }
 
     @Test
+    void mixedDtypeCheckpointComputesEachTowerFromItsOwnDtype() {
+        // Text tower (and logit scale) from the F32 file, vision tower from the BF16 file: each tower must then
+        // match the golden of its own dtype.
+        try (SafeTensors f32 = SafeTensors.open(fixture().resolve(Variant.F32.weightsFile));
+             SafeTensors bf16 = SafeTensors.open(fixture().resolve(Variant.BF16.weightsFile))) {
+            InMemoryTensors mixed = InMemoryTensors.copyOf(f32);
+            bf16.names().stream().filter(name -> name.startsWith("vision_model.") || name.startsWith("visual_"))
+                    .forEach(name -> mixed.put(bf16.tensor(name)));
+            try (ClipTowers towers = ClipTowers.load(mixed, ClipConfig.load(fixture().resolve("config.json")),
+                    BACKEND)) {
+                Golden.assertMaxError("mixed F32 text_embeds_unnormalized",
+                        expected(Variant.F32, "text_embeds_unnormalized").floats(),
+                        Golden.flatten(towers.encodeText(ids(), mask())), HIDDEN_TOLERANCE);
+                Golden.assertMaxError("mixed BF16 image_embeds_unnormalized",
+                        expected(Variant.BF16, "image_embeds_unnormalized").floats(),
+                        Golden.flatten(towers.encodeImages(pixels())), HIDDEN_TOLERANCE);
+            }
+        }
+    }
+
+    @Test
     void poolsAtFirstEndOfTextTokenNotLastRealToken() {
         // Text 12 holds a literal <|endoftext|> at position 5; its last real token is at 7.
         int[][] ids = ids();
