@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.clip.ClipModel;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -27,31 +27,27 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ModelArgs modelArgs;
 
-    /** The inputs in command-line order (picocli calls the setters below as it meets the options). */
-    private final List<Object> inputs = new ArrayList<>();
+    /** One input: exactly one of --text or --image; the group repeats, keeping command-line order. */
+    static final class Input {
+        @Option(names = "--text", required = true, paramLabel = "TEXT", description = "A text to embed (repeatable).")
+        String text;
 
-    @Option(names = "--text", paramLabel = "TEXT", description = "A text to embed (repeatable).")
-    void addText(String text) {
-        inputs.add(text);
+        @Option(names = "--image", required = true, paramLabel = "FILE", description = "An image file to embed (repeatable).")
+        Path image;
     }
 
-    @Option(names = "--image", paramLabel = "FILE", description = "An image file to embed (repeatable).")
-    void addImage(Path image) {
-        inputs.add(image);
-    }
+    @ArgGroup(exclusive = true, multiplicity = "1..*")
+    List<Input> inputs = new ArrayList<>();
 
     @Override
     public Integer call() {
-        if (inputs.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "Nothing to embed: give at least one --text or --image");
-        }
         List<String> texts = new ArrayList<>();
         List<ImageInput> images = new ArrayList<>();
-        for (Object input : inputs) {
-            if (input instanceof String text) {
-                texts.add(text);
+        for (Input input : inputs) {
+            if (input.text != null) {
+                texts.add(input.text);
             } else {
-                images.add(ImageInput.of((Path) input));
+                images.add(ImageInput.of(input.image));
             }
         }
         try (ClipModel model = modelArgs.loadClip()) {
@@ -61,14 +57,14 @@ final class EmbedCommand implements Callable<Integer> {
             JsonLines out = new JsonLines(spec.commandLine().getOut());
             int nextText = 0;
             int nextImage = 0;
-            for (Object input : inputs) {
+            for (Input input : inputs) {
                 ObjectNode line = out.newObject();
                 float[] embedding;
-                if (input instanceof String text) {
-                    line.put("text", text);
+                if (input.text != null) {
+                    line.put("text", input.text);
                     embedding = textEmbeddings[nextText++];
                 } else {
-                    line.put("image", input.toString());
+                    line.put("image", input.image.toString());
                     embedding = imageEmbeddings[nextImage++];
                 }
                 ArrayNode values = line.putArray("embedding");

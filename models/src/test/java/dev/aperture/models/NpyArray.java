@@ -26,9 +26,7 @@ public record NpyArray(int[] shape, double[] values) {
             int headerLength = major == 1 ? Short.toUnsignedInt(buffer.getShort(8)) : buffer.getInt(8);
             int dataStart = (major == 1 ? 10 : 12) + headerLength;
             String header = new String(buffer.array(), dataStart - headerLength, headerLength, StandardCharsets.US_ASCII);
-            if (header.contains("'fortran_order': True")) {
-                throw new IllegalArgumentException(file + ": Fortran order is not supported");
-            }
+            boolean fortranOrder = header.contains("'fortran_order': True");
             String descr = find(DESCR, header, file);
             int[] shape = Arrays.stream(find(SHAPE, header, file).split(","))
                     .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
@@ -44,10 +42,24 @@ public record NpyArray(int[] shape, double[] values) {
                     default -> throw new IllegalArgumentException(file + ": unsupported dtype " + descr);
                 };
             }
-            return new NpyArray(shape, values);
+            return new NpyArray(shape, fortranOrder ? toRowMajor(file, values, shape) : values);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A 2-D array stored column-major (a saved transpose), reordered row-major. */
+    private static double[] toRowMajor(Path file, double[] columnMajor, int[] shape) {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException(file + ": Fortran order is supported for 2-D arrays only");
+        }
+        double[] rowMajor = new double[columnMajor.length];
+        for (int r = 0; r < shape[0]; r++) {
+            for (int c = 0; c < shape[1]; c++) {
+                rowMajor[r * shape[1] + c] = columnMajor[c * shape[0] + r];
+            }
+        }
+        return rowMajor;
     }
 
     private static String find(Pattern pattern, String header, Path file) {
