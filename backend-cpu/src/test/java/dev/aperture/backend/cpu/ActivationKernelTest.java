@@ -1,0 +1,70 @@
+package dev.aperture.backend.cpu;
+
+import dev.aperture.core.backend.Activation;
+import dev.aperture.core.backend.Matrix;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ActivationKernelTest {
+
+    /** erf by its Maclaurin series (|x| ≤ 3) or its asymptotic continued fraction for erfc (|x| > 3), in double. */
+    private static double referenceErf(double x) {
+        double ax = Math.abs(x);
+        if (ax <= 3) {
+            double term = ax;
+            double sum = ax;
+            for (int n = 1; n < 200; n++) {
+                term *= -ax * ax / n;
+                sum += term / (2 * n + 1);
+            }
+            return Math.copySign(sum * 2 / Math.sqrt(Math.PI), x);
+        }
+        double fraction = 0;
+        for (int n = 60; n >= 1; n--) {
+            fraction = n / 2.0 / (ax + fraction);
+        }
+        double erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + fraction);
+        return Math.copySign(1 - erfc, x);
+    }
+
+    @Test
+    void erfIsAccurateInEveryRange() {
+        double maxRelativeError = 0;
+        for (double x = -7; x <= 7; x += 0.00137) {
+            double expected = referenceErf(x);
+            double error = Math.abs(Erf.erf(x) - expected) / Math.max(Math.abs(expected), 1e-300);
+            maxRelativeError = Math.max(maxRelativeError, error);
+        }
+        assertTrue(maxRelativeError < 1e-13, "max relative error " + maxRelativeError);
+        assertEquals(0.0, Erf.erf(0.0));
+        assertEquals(1e-30 * 2 / Math.sqrt(Math.PI), Erf.erf(1e-30), 1e-45);
+        assertEquals(1.0, Erf.erf(Double.POSITIVE_INFINITY));
+        assertEquals(-1.0, Erf.erf(Double.NEGATIVE_INFINITY));
+        assertTrue(Double.isNaN(Erf.erf(Double.NaN)));
+    }
+
+    @Test
+    void appliesEachActivationToAwkwardlySizedMatrix() {
+        int rows = 13;
+        int cols = 37;
+        float[] x = TestArrays.random(21, rows * cols, 6);
+        for (Activation function : Activation.values()) {
+            double[] expected = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                double v = x[i];
+                expected[i] = switch (function) {
+                    case GELU -> 0.5 * v * (1 + referenceErf(v / Math.sqrt(2)));
+                    case GELU_TANH -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+                    case QUICK_GELU -> v / (1 + Math.exp(-1.702 * v));
+                };
+            }
+            try (CpuBackend backend = new CpuBackend(2)) {
+                Matrix matrix = backend.upload(x, rows, cols);
+                backend.activate(function, matrix);
+                TestArrays.assertClose(expected, backend.download(matrix), 1e-6);
+            }
+        }
+    }
+}

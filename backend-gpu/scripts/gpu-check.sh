@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs the OpenCL backend's test suite on this machine's NVIDIA GPU and prints a short table.
+#
+#   backend-gpu/scripts/gpu-check.sh [extra Maven arguments, e.g. -o for offline]
+#
+# Steps: (1) install the OpenCL ICD loader if it is missing; (2) register NVIDIA's OpenCL driver
+# (libnvidia-opencl.so.1, shipped with the CUDA driver) with the loader when /etc/OpenCL/vendors/nvidia.icd is
+# missing, as in most containers; (3) list the OpenCL devices; (4) run backend-gpu's tests with the device forced
+# to the GPU (a missing GPU then fails the tests instead of falling back to a CPU device) and CI=true (absent
+# OpenCL fails instead of skipping); (5) print per-class results. Steps 1-2 need root (or sudo).
+# Bounded to 9 minutes.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+shared_libs() {
+  ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true
+}
+
+# Where the NVIDIA driver's OpenCL library is, by loader name or by full path; empty when absent.
+find_nvidia_opencl() {
+  if [[ "$(shared_libs)" == *libnvidia-opencl.so.1* ]]; then
+    echo "libnvidia-opencl.so.1"
+    return
+  fi
+  local dir
+  for dir in /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib /usr/local/nvidia/lib64 /usr/local/nvidia/lib \
+             /usr/lib/aarch64-linux-gnu /run/nvidia/driver/usr/lib/x86_64-linux-gnu; do
+    if [ -e "$dir/libnvidia-opencl.so.1" ]; then
+      echo "$dir/libnvidia-opencl.so.1"
+      return
+    fi
+  done
+}
+
+echo "== 1. OpenCL ICD loader"
+if [[ "$(shared_libs)" != *libOpenCL.so.1* ]]; then
+  echo "libOpenCL.so.1 missing: installing ocl-icd-libopencl1 and clinfo"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocl-icd-libopencl1 clinfo >/dev/null \
+    || { as_root apt-get update -qq >/dev/null && \
+         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocl-icd-libopencl1 clinfo >/dev/null; }
+fi
+echo "ok: $(shared_libs | grep -m1 'libOpenCL.so.1' | sed 's/^[[:space:]]*//')"
+
+echo "== 2. NVIDIA OpenCL driver registration"
+if [ -e /etc/OpenCL/vendors/nvidia.icd ]; then
+  echo "ok: /etc/OpenCL/vendors/nvidia.icd -> $(cat /etc/OpenCL/vendors/nvidia.icd)"
+else
+  nvidia_lib="$(find_nvidia_opencl)"
+  if [ -n "$nvidia_lib" ]; then
+    as_root mkdir -p /etc/OpenCL/vendors
+    echo "$nvidia_lib" | as_root tee /etc/OpenCL/vendors/nvidia.icd >/dev/null
+    echo "registered $nvidia_lib in /etc/OpenCL/vendors/nvidia.icd"
+  else
+    echo "WARNING: libnvidia-opencl.so.1 not found (a container needs NVIDIA_DRIVER_CAPABILITIES to include" \
+         "'compute'); the GPU tests will fail below" >&2
+  fi
+fi
+
+echo "== 3. OpenCL devices"
+if command -v clinfo >/dev/null 2>&1; then
+  clinfo -l || true
+else
+  echo "(clinfo not installed; the device listing test prints the devices below)"
+fi
+if command -v nvidia-smi >/dev/null 2>&1; then
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+fi
+
+echo "== 4. backend-gpu tests on the GPU"
+export APERTURE_OPENCL_DEVICE=gpu
+export CI=true
+start=$(date +%s)
+status=0
+log="$root/backend-gpu/target/gpu-check.log"
+mkdir -p "$(dirname "$log")"
+timeout 540 ./build -B --no-transfer-progress -q -pl backend-gpu -am verify -Daperture.opencl.device=gpu "$@" \
+  >"$log" 2>&1 || status=$?
+elapsed=$(( $(date +%s) - start ))
+if [ "$status" -ne 0 ]; then
+  echo "build/test output (full log: $log):"
+  grep -E 'Tests run:|FAIL|ERROR\]   [A-Za-z]|Exception: ' "$log" | grep -v '^[[:space:]]*at ' | sort -u | head -40
+fi
+
+echo "== 5. Results (device forced to 'gpu', ${elapsed}s, exit status ${status})"
+reports=backend-gpu/target/surefire-reports
+listing="$reports/dev.aperture.backend.gpu.DeviceListingTest-output.txt"
+if [ -f "$listing" ]; then
+  echo "devices seen by the tests:"
+  sed 's/^/  /' "$listing"
+fi
+attribute() {   # attribute NAME FILE: the value of NAME="..." on the <testsuite> line
+  grep -m1 '<testsuite' "$2" | grep -o "[[:space:]]$1=\"[^\"]*\"" | head -1 | sed 's/.*="\(.*\)"/\1/'
+}
+printf '%-28s %6s %6s %6s %6s %8s\n' "test class" tests fail error skip seconds
+total=0; bad=0
+for report in "$reports"/TEST-*.xml; do
+  [ -f "$report" ] || continue
+  name="$(attribute name "$report")"
+  tests="$(attribute tests "$report")"; failures="$(attribute failures "$report")"
+  errors="$(attribute errors "$report")"; skipped="$(attribute skipped "$report")"
+  printf '%-28s %6s %6s %6s %6s %8s\n' "${name##*.}" "$tests" "$failures" "$errors" "$skipped" \
+    "$(attribute time "$report")"
+  total=$(( total + tests )); bad=$(( bad + failures + errors + skipped ))
+done
+echo "total: $total tests, $bad failed, errored or skipped"
+if [ "$status" -eq 124 ]; then
+  echo "TIMED OUT after 540 s" >&2
+fi
+exit "$status"

@@ -1,0 +1,97 @@
+package dev.aperture.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aperture.core.ApertureException;
+import dev.aperture.models.ImageInput;
+import dev.aperture.models.clip.ClipModel;
+import dev.aperture.models.zeroshot.Label;
+import dev.aperture.models.zeroshot.PromptTemplates;
+import dev.aperture.models.zeroshot.ZeroShotClassifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code aperture classify}: zero-shot classification of images against labels, one JSON line per image. */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Rank --labels for each IMAGE by CLIP zero-shot score, printing JSON Lines: "
+                + "{\"image\": ..., \"labels\": [{\"label\": ..., \"score\": ..., \"logit\": ...}, ...]}.")
+final class ClassifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelArgs modelArgs;
+
+    @Option(names = "--labels", required = true, split = ",", paramLabel = "A,B,C",
+            description = "Candidate labels, comma-separated.")
+    List<String> labels;
+
+    @Option(names = "--template", paramLabel = "T",
+            description = "Prompt template with {} for the label (repeatable; several are ensembled). "
+                    + "Default: \"a photo of a {}.\"; \"{}\" uses the labels verbatim.")
+    List<String> templates;
+
+    @Option(names = "--templates", paramLabel = "PRESET",
+            description = "A preset of templates from the CLIP paper: imagenet80 or imagenet7.")
+    String preset;
+
+    @Option(names = "--top", paramLabel = "K", description = "Print only the K best labels per image.")
+    Integer top;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files (PNG, JPEG, BMP, GIF).")
+    List<Path> images;
+
+    @Override
+    public Integer call() {
+        if (top != null && top < 1) {
+            throw new ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
+        }
+        if (templates != null && preset != null) {
+            throw new ParameterException(spec.commandLine(), "Give --template or --templates, not both");
+        }
+        List<String> chosenTemplates = preset != null ? PromptTemplates.preset(preset)
+                : templates != null ? templates : PromptTemplates.DEFAULT;
+        PrintWriter err = spec.commandLine().getErr();
+        JsonLines out = new JsonLines(spec.commandLine().getOut());
+        int failures = 0;
+        try (ClipModel model = modelArgs.loadClip()) {
+            ZeroShotClassifier classifier = new ZeroShotClassifier(model, chosenTemplates);
+            // One image at a time, so one unreadable file is reported and the others still get their line.
+            for (int i = 0; i < images.size(); i++) {
+                Path image = images.get(i);
+                try {
+                    out.write(resultLine(out, image, classifier.classify(ImageInput.of(image), labels)));
+                } catch (ApertureException e) {
+                    err.println("error: " + e.getMessage());
+                    failures++;
+                }
+                if (images.size() > 1) {
+                    err.printf("images: %d/%d%n", i + 1, images.size());
+                    err.flush();
+                }
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private ObjectNode resultLine(JsonLines out, Path image, List<Label> ranked) {
+        ObjectNode line = out.newObject();
+        line.put("image", image.toString());
+        ArrayNode list = line.putArray("labels");
+        int count = top == null ? ranked.size() : Math.min(top, ranked.size());
+        for (Label label : ranked.subList(0, count)) {
+            list.addObject().put("label", label.label()).put("score", label.score()).put("logit", label.logit());
+        }
+        return line;
+    }
+}

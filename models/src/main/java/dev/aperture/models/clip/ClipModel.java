@@ -1,0 +1,174 @@
+package dev.aperture.models.clip;
+
+import dev.aperture.core.InputException;
+import dev.aperture.core.backend.Backend;
+import dev.aperture.models.Backends;
+import dev.aperture.models.ImageInput;
+import dev.aperture.models.ModelOptions;
+import dev.aperture.models.ProgressListener;
+import dev.aperture.models.Vectors;
+import dev.aperture.models.image.ImagePreprocessor;
+import dev.aperture.models.tokenizer.ClipTokenizer;
+import dev.aperture.models.tokenizer.Padding;
+import dev.aperture.models.tokenizer.TokenBatch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A CLIP model loaded from a Hugging Face model folder ({@code config.json}, {@code model.safetensors} or shards,
+ * tokenizer files, {@code preprocessor_config.json}): texts and images in, embeddings out.
+ *
+ * <p>Embeddings are the projected features ({@code get_text_features} / {@code get_image_features} in
+ * transformers); the {@code embed*} methods return them L2-normalized, the {@code *Unnormalized} ones as they are.
+ * Large input lists are split into batches of {@link ModelOptions#batchSize()}.
+ *
+ * <p>Thread-safe: any number of threads may call it at once, with results identical to serial calls.
+ * Closing releases the weights and the backend.
+ */
+public final class ClipModel implements AutoCloseable {
+    private final Path directory;
+    private final Backend backend;
+    private final ClipTowers towers;
+    private final ClipTokenizer tokenizer;
+    private final ImagePreprocessor preprocessor;
+    private final int batchSize;
+
+    private ClipModel(Path directory, Backend backend, ClipTowers towers, ClipTokenizer tokenizer,
+                      ImagePreprocessor preprocessor, int batchSize) {
+        this.directory = directory;
+        this.backend = backend;
+        this.towers = towers;
+        this.tokenizer = tokenizer;
+        this.preprocessor = preprocessor;
+        this.batchSize = batchSize;
+    }
+
+    /** Loads a model folder with {@link ModelOptions#defaults()}. */
+    public static ClipModel load(Path directory) {
+        return load(directory, ModelOptions.defaults());
+    }
+
+    /** Loads a model folder. */
+    public static ClipModel load(Path directory, ModelOptions options) {
+        if (!Files.isDirectory(directory)) {
+            throw new InputException("Model folder " + directory + " does not exist or is not a folder");
+        }
+        ClipTokenizer tokenizer = ClipTokenizer.load(directory);
+        ImagePreprocessor preprocessor = ImagePreprocessor.load(directory);
+        Backend backend = Backends.open(options.backend(), options.threads());
+        try {
+            ClipTowers towers = ClipTowers.load(directory, backend);
+            return new ClipModel(directory, backend, towers, tokenizer, preprocessor, options.batchSize());
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /** The folder this model was loaded from. */
+    public Path directory() {
+        return directory;
+    }
+
+    public ClipConfig config() {
+        return towers.config();
+    }
+
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    /** The temperature: {@code exp(logit_scale)}; logits are this times the cosine similarity. */
+    public float logitScale() {
+        return towers.logitScale();
+    }
+
+    /** L2-normalized text embeddings, one per text, in order. */
+    public float[][] embedTexts(List<String> texts) {
+        return embedTexts(texts, ProgressListener.NONE);
+    }
+
+    /** L2-normalized text embeddings, reporting progress after each batch. */
+    public float[][] embedTexts(List<String> texts, ProgressListener progress) {
+        return normalizedRows(embedTextsUnnormalized(texts, progress));
+    }
+
+    /** Projected text features before normalization ({@code get_text_features}). */
+    public float[][] embedTextsUnnormalized(List<String> texts, ProgressListener progress) {
+        float[][] out = new float[texts.size()][];
+        for (int start = 0; start < texts.size(); start += batchSize) {
+            int end = Math.min(texts.size(), start + batchSize);
+            // Padding to the longest text only: the towers stop at the last EOS anyway.
+            TokenBatch batch = tokenizer.encodeBatch(texts.subList(start, end), Padding.LONGEST);
+            float[][] features = towers.encodeText(batch.ids(), batch.attentionMask());
+            System.arraycopy(features, 0, out, start, features.length);
+            progress.progress(end, texts.size());
+        }
+        return out;
+    }
+
+    /** L2-normalized image embeddings, one per image, in order. */
+    public float[][] embedImages(List<ImageInput> images) {
+        return embedImages(images, ProgressListener.NONE);
+    }
+
+    /** L2-normalized image embeddings, reporting progress after each batch. */
+    public float[][] embedImages(List<ImageInput> images, ProgressListener progress) {
+        return normalizedRows(embedImagesUnnormalized(images, progress));
+    }
+
+    /** Projected image features before normalization ({@code get_image_features}). */
+    public float[][] embedImagesUnnormalized(List<ImageInput> images, ProgressListener progress) {
+        float[][] out = new float[images.size()][];
+        for (int start = 0; start < images.size(); start += batchSize) {
+            int end = Math.min(images.size(), start + batchSize);
+            List<float[]> pixels = new ArrayList<>(end - start);
+            for (ImageInput image : images.subList(start, end)) {
+                pixels.add(preprocess(image));
+            }
+            float[][] features = towers.encodeImages(pixels.toArray(float[][]::new));
+            System.arraycopy(features, 0, out, start, features.length);
+            progress.progress(end, images.size());
+        }
+        return out;
+    }
+
+    /** The normalized embedding of one image. */
+    public float[] embedImage(ImageInput image) {
+        return embedImages(List.of(image))[0];
+    }
+
+    /** The normalized embedding of one text. */
+    public float[] embedText(String text) {
+        return embedTexts(List.of(text))[0];
+    }
+
+    private float[] preprocess(ImageInput image) {
+        return switch (image) {
+            case ImageInput.FromFile file -> preprocessor.preprocess(file.file());
+            case ImageInput.FromBytes bytes -> preprocessor.preprocess(bytes.encoded(), bytes.name());
+            case ImageInput.FromBufferedImage decoded -> preprocessor.preprocess(decoded.image());
+        };
+    }
+
+    private static float[][] normalizedRows(float[][] rows) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = Vectors.normalized(rows[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        towers.close();
+        backend.close();
+    }
+}

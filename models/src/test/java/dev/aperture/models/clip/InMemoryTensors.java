@@ -1,0 +1,70 @@
+package dev.aperture.models.clip;
+
+import dev.aperture.core.ModelMismatchException;
+import dev.aperture.core.safetensors.DType;
+import dev.aperture.core.safetensors.TensorSource;
+import dev.aperture.core.safetensors.TensorView;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** A {@link TensorSource} over float arrays in memory (F32 views of heap segments), for tests. */
+final class InMemoryTensors implements TensorSource {
+    private final Map<String, TensorView> tensors = new LinkedHashMap<>();
+
+    InMemoryTensors put(String name, float[] values, long... shape) {
+        tensors.put(name, new TensorView(name, DType.F32, shape, MemorySegment.ofArray(values)));
+        return this;
+    }
+
+    InMemoryTensors put(TensorView view) {
+        tensors.put(view.name(), view);
+        return this;
+    }
+
+    InMemoryTensors remove(String name) {
+        tensors.remove(name);
+        return this;
+    }
+
+    /** A copy holding every tensor of {@code source} as it is. */
+    static InMemoryTensors copyOf(TensorSource source) {
+        InMemoryTensors copy = new InMemoryTensors();
+        for (String name : source.names()) {
+            copy.put(source.tensor(name));
+        }
+        return copy;
+    }
+
+    @Override
+    public Set<String> names() {
+        return Collections.unmodifiableSet(tensors.keySet());
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return tensors.containsKey(name);
+    }
+
+    @Override
+    public TensorView tensor(String name) {
+        TensorView view = tensors.get(name);
+        if (view == null) {
+            throw new ModelMismatchException("No tensor '" + name + "' in memory");
+        }
+        return view;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return Map.of();
+    }
+
+    @Override
+    public void close() {
+        tensors.clear();
+    }
+}
