@@ -8,6 +8,8 @@ import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.safetensors.TensorSource;
+import dev.aperture.models.Backends;
+import dev.aperture.models.ModelOptions;
 import dev.aperture.models.onnx.OnnxModel;
 
 import java.io.IOException;
@@ -65,8 +67,7 @@ public final class TextEmbedder implements AutoCloseable {
         if (Files.isDirectory(folderOrOnnx)) {
             return loadFolder(folderOrOnnx, backend, null);
         }
-        Path parent = Objects.requireNonNullElse(folderOrOnnx.toAbsolutePath().getParent(), Path.of("."));
-        return loadOnnx(folderOrOnnx, parent.resolve("tokenizer.json"), backend, null);
+        return loadOnnx(folderOrOnnx, besideFile(folderOrOnnx, "tokenizer.json"), backend, null);
     }
 
     /** Loads an ONNX file with the given {@code tokenizer.json} onto {@code backend} (the caller's to close). */
@@ -77,20 +78,36 @@ public final class TextEmbedder implements AutoCloseable {
         return loadOnnx(onnxFile, tokenizerJson, backend, null);
     }
 
-    /** As {@link #load(Path, Backend)}, but the embedder owns {@code backend} and closes it on {@link #close()}. */
-    public static TextEmbedder loadOwning(Path folderOrOnnx, Path tokenizerJsonOrNull, Backend backend) {
+    /**
+     * Loads a model folder or an ONNX file on the backend {@code options} names (which the embedder owns and closes),
+     * embedding in batches of {@code options.batchSize()}.
+     *
+     * @param tokenizerJson for an ONNX file, its tokenizer.json; {@code null} for the one beside it (ignored for a
+     *                      folder)
+     */
+    public static TextEmbedder load(Path folderOrOnnx, Path tokenizerJson, ModelOptions options) {
+        Backend backend = Backends.open(options.backend(), options.threads());
         try {
+            TextEmbedder embedder;
             if (Files.isDirectory(folderOrOnnx)) {
-                return loadFolder(folderOrOnnx, backend, backend);
+                embedder = loadFolder(folderOrOnnx, backend, backend);
+            } else {
+                Path tokenizer = tokenizerJson != null ? tokenizerJson : besideFile(folderOrOnnx, "tokenizer.json");
+                embedder = loadOnnx(folderOrOnnx, tokenizer, backend, backend);
             }
-            Path tokenizer = tokenizerJsonOrNull != null ? tokenizerJsonOrNull
-                    : Objects.requireNonNullElse(folderOrOnnx.toAbsolutePath().getParent(), Path.of("."))
-                    .resolve("tokenizer.json");
-            return loadOnnx(folderOrOnnx, tokenizer, backend, backend);
+            return embedder.withBatchSize(options.batchSize());
         } catch (RuntimeException e) {
             backend.close();
             throw e;
         }
+    }
+
+    private static Path besideFile(Path file, String name) {
+        return Objects.requireNonNullElse(file.toAbsolutePath().getParent(), Path.of(".")).resolve(name);
+    }
+
+    private TextEmbedder withBatchSize(int newBatchSize) {
+        return new TextEmbedder(tokenizer, encoder, pooling, weights, ownedBackend, newBatchSize);
     }
 
     private static TextEmbedder loadFolder(Path folder, Backend backend, Backend owned) {

@@ -2,6 +2,8 @@ package dev.aperture.models.bert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aperture.backend.cpu.CpuBackend;
+import dev.aperture.core.backend.Backend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,9 +76,9 @@ public final class MiniLmFixture {
         return modelDir;
     }
 
-    /** The backend the BERT tests run on. */
-    public static dev.aperture.core.backend.Backend backend() {
-        return new PlainJavaBackend();
+    /** The backend the BERT tests run on: the CPU backend with two threads (this machine's core count). */
+    public static Backend backend() {
+        return new CpuBackend(2);
     }
 
     static float[] floats(JsonNode array) {
