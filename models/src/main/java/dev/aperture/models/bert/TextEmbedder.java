@@ -165,7 +165,10 @@ public final class TextEmbedder implements AutoCloseable {
                                          TensorSource weights, Backend backend, Backend owned) {
         try {
             BertEncoder encoder = BertEncoder.load(backend, config, weights);
-            return new TextEmbedder(tokenizer, encoder, pooling, weights, owned, DEFAULT_BATCH_SIZE);
+            // A tokenizer without a truncation limit defaults to 512; never exceed the model's positions.
+            WordPieceTokenizer bounded = tokenizer.maxLength() > config.maxPositionEmbeddings()
+                    ? tokenizer.withMaxLength(config.maxPositionEmbeddings()) : tokenizer;
+            return new TextEmbedder(bounded, encoder, pooling, weights, owned, DEFAULT_BATCH_SIZE);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
