@@ -97,7 +97,10 @@ public final class SafeTensors implements TensorSource {
             if (Files.isRegularFile(index)) {
                 return ShardedSafeTensors.open(index);
             }
-            throw new InputException("Folder " + path + " holds neither " + SINGLE_FILE_NAME + " nor " + INDEX_FILE_NAME);
+            String pickleNote = Files.exists(path.resolve("pytorch_model.bin"))
+                    ? " (it has pytorch_model.bin, a pickle file, which is never loaded: convert it to safetensors)" : "";
+            throw new InputException("Folder " + path + " holds neither " + SINGLE_FILE_NAME + " nor " + INDEX_FILE_NAME
+                    + pickleNote);
         }
         if (!Files.exists(path)) {
             throw new InputException("No such checkpoint file or folder: " + path);

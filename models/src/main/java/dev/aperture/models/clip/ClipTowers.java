@@ -18,8 +18,6 @@ import java.nio.file.Path;
  * the prepared linear weights until it is closed itself.
  */
 public final class ClipTowers implements AutoCloseable {
-    /** The weights file of a single-file Hugging Face checkpoint. */
-    public static final String WEIGHTS_FILE = "model.safetensors";
     /** The model config of a Hugging Face checkpoint. */
     public static final String CONFIG_FILE = "config.json";
 
@@ -35,17 +33,16 @@ public final class ClipTowers implements AutoCloseable {
         this.logitScale = logitScale;
     }
 
-    /** Loads {@code config.json} and {@code model.safetensors} from a Hugging Face model folder. */
+    /**
+     * Loads {@code config.json} and the weights from a Hugging Face model folder: {@code model.safetensors}, or the
+     * shards listed by {@code model.safetensors.index.json}.
+     */
     public static ClipTowers load(Path modelDir, Backend backend) {
         if (!Files.isDirectory(modelDir)) {
             throw new InputException("Model folder " + modelDir + " does not exist or is not a folder");
         }
         ClipConfig config = ClipConfig.load(modelDir.resolve(CONFIG_FILE));
-        Path weightsFile = modelDir.resolve(WEIGHTS_FILE);
-        if (!Files.isRegularFile(weightsFile)) {
-            throw new InputException("Model folder " + modelDir + " has no " + WEIGHTS_FILE);
-        }
-        try (TensorSource weights = SafeTensors.open(weightsFile)) {
+        try (TensorSource weights = SafeTensors.openCheckpoint(modelDir)) {
             return load(weights, config, backend);
         }
     }

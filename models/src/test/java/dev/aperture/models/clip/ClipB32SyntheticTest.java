@@ -3,6 +3,8 @@ package dev.aperture.models.clip;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.backend.cpu.CpuBackend;
+import dev.aperture.backend.gpu.OpenClBackend;
+import dev.aperture.models.OpenClRequirement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -189,6 +191,20 @@ class ClipB32SyntheticTest {
                     golden("image_embeds_unnormalized").floats(), Golden.flatten(imageEmbeds), TOLERANCE);
             Golden.assertMaxError("b32 1 thread, 1 image at a time: vision_pooler_output",
                     golden("vision_pooler_output").floats(), Golden.flatten(pooled), TOLERANCE);
+        }
+    }
+
+    @Test
+    void bothTowersMatchGoldenOnTheOpenClBackend() {
+        OpenClRequirement.assumeAvailable();
+        try (OpenClBackend openCl = new OpenClBackend();
+             ClipTowers towers = ClipTowers.load(weights, config, openCl)) {
+            TextOutputs text = towers.forwardText(golden("input_ids").intRows(), golden("attention_mask").intRows(), false);
+            VisionOutputs vision = towers.forwardVision(golden("pixel_values").floatRows());
+            assertTextMatches("opencl", text);
+            assertVisionMatches("opencl, 6 images at once", vision);
+            Golden.assertMaxError("b32 opencl logits_per_image", golden("logits_per_image").floats(),
+                    Golden.logitsPerImage(vision.imageEmbeds(), text.textEmbeds(), towers.logitScale()), LOGITS_TOLERANCE);
         }
     }
 

@@ -7,6 +7,8 @@ import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.safetensors.DType;
 import dev.aperture.core.safetensors.SafeTensors;
+import dev.aperture.core.safetensors.ShardedSafeTensorsWriter;
+import dev.aperture.core.safetensors.TensorToWrite;
 import dev.aperture.core.safetensors.TensorView;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,10 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +55,29 @@ class ClipLoadingErrorsTest {
         for (String fragment : fragments) {
             assertTrue(error.getMessage().contains(fragment), "'" + fragment + "' missing from: " + error.getMessage());
         }
+    }
+
+    @Test
+    void loadsAShardedCheckpointWithTheSameResults() throws IOException {
+        Files.copy(tiny().resolve("config.json"), dir.resolve("config.json"));
+        try (SafeTensors single = SafeTensors.open(tiny().resolve("model.safetensors"))) {
+            List<TensorToWrite> tensors = single.names().stream().map(name -> TensorToWrite.of(single.tensor(name))).toList();
+            ShardedSafeTensorsWriter.write(dir, tensors, Map.of("format", "pt"), 3_000_000);
+        }
+        assertTrue(Files.exists(dir.resolve("model.safetensors.index.json")));
+        int[][] ids = {{49406, 320, 1125, 539, 320, 2368, 49407}};
+        int[][] mask = {{1, 1, 1, 1, 1, 1, 1}};
+        try (ClipTowers sharded = ClipTowers.load(dir, BACKEND); ClipTowers single = ClipTowers.load(tiny(), BACKEND)) {
+            assertArrayEquals(single.encodeText(ids, mask)[0], sharded.encodeText(ids, mask)[0]);
+        }
+    }
+
+    @Test
+    void refusesAPickleOnlyFolderSayingWhy() throws IOException {
+        Files.copy(tiny().resolve("config.json"), dir.resolve("config.json"));
+        Files.write(dir.resolve("pytorch_model.bin"), new byte[]{(byte) 0x80, 2});
+        InputException error = assertThrows(InputException.class, () -> ClipTowers.load(dir, BACKEND));
+        assertMentions(error, "pytorch_model.bin", "safetensors", dir.toString());
     }
 
     @Test

@@ -1,9 +1,10 @@
 package dev.aperture.models.clip;
 
-import dev.aperture.backend.cpu.CpuBackend;
+import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * against goldens computed from those same rounded weights). Tolerances: 1e-4 max abs error on hidden states,
  * pooled outputs and features; 1e-3 on logits (they are scaled by exp(logit_scale)).
  */
-class ClipTinyGoldenTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ClipTinyGoldenTests {
     private static final double HIDDEN_TOLERANCE = 1e-4;
     private static final double LOGITS_TOLERANCE = 1e-3;
     private static final int NUM_TEXTS = 13;
@@ -42,17 +44,20 @@ class ClipTinyGoldenTest {
         }
     }
 
-    private static final CpuBackend BACKEND = new CpuBackend(2);
-    private static final Map<Variant, ClipTowers> TOWERS = new EnumMap<>(Variant.class);
+    private final Backend backend = createBackend();
+    private final Map<Variant, ClipTowers> towersByVariant = new EnumMap<>(Variant.class);
+
+    /** The backend under test; the same goldens and tolerances hold on every backend. */
+    abstract Backend createBackend();
 
     private static Path fixture() {
         return Golden.testdata().resolve("clip-tiny");
     }
 
-    private static synchronized ClipTowers towers(Variant variant) {
-        return TOWERS.computeIfAbsent(variant, v -> {
+    private synchronized ClipTowers towers(Variant variant) {
+        return towersByVariant.computeIfAbsent(variant, v -> {
             try (SafeTensors weights = SafeTensors.open(fixture().resolve(v.weightsFile))) {
-                return ClipTowers.load(weights, ClipConfig.load(fixture().resolve("config.json")), BACKEND);
+                return ClipTowers.load(weights, ClipConfig.load(fixture().resolve("config.json")), backend);
             }
         });
     }
@@ -78,9 +83,9 @@ class ClipTinyGoldenTest {
     }
 
     @AfterAll
-    static void closeAll() {
-        TOWERS.values().forEach(ClipTowers::close);
-        BACKEND.close();
+    void closeAll() {
+        towersByVariant.values().forEach(ClipTowers::close);
+        backend.close();
     }
 
     @ParameterizedTest
@@ -194,7 +199,7 @@ class ClipTinyGoldenTest {
             bf16.names().stream().filter(name -> name.startsWith("vision_model.") || name.startsWith("visual_"))
                     .forEach(name -> mixed.put(bf16.tensor(name)));
             try (ClipTowers towers = ClipTowers.load(mixed, ClipConfig.load(fixture().resolve("config.json")),
-                    BACKEND)) {
+                    backend)) {
                 Golden.assertMaxError("mixed F32 text_embeds_unnormalized",
                         expected(Variant.F32, "text_embeds_unnormalized").floats(),
                         Golden.flatten(towers.encodeText(ids(), mask())), HIDDEN_TOLERANCE);
