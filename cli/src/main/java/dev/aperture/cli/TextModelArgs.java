@@ -26,7 +26,7 @@ final class TextModelArgs {
     Path tokenizer;
 
     @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-            description = "Compute backend: cpu or auto (default: ${DEFAULT-VALUE}).")
+            description = "Compute backend: cpu, opencl or auto (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
