@@ -39,8 +39,12 @@ public interface DownloadListener {
         };
     }
 
-    /** A progress bar on stderr when stderr is an interactive terminal ({@code System.console() != null}), else quiet. */
+    /**
+     * A progress bar on stderr when the process runs in an interactive terminal, else quiet. Since JDK 22
+     * {@code System.console()} is non-null even when output is redirected, so {@code isTerminal()} decides.
+     */
     static DownloadListener forTerminal() {
-        return System.console() != null ? new TerminalProgressBar(System.err) : quiet();
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal() ? new TerminalProgressBar(System.err) : quiet();
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param offline    use only the cache, never the network ({@code HF_HUB_OFFLINE=1} or the CLI's --offline)
  * @param listener   told about download progress ({@link DownloadListener#quiet()} for none)
  * @param files      which files of the repository to fetch
- * @param timeout    connect timeout, and the longest wait for a response's headers
+ * @param timeout    connect timeout, longest wait for a response's headers, and longest silence during a
+ *                   download before it is dropped and resumed with a Range request (10 s, as huggingface_hub)
  */
 public record HubOptions(URI endpoint, String token, Path cacheDir, boolean offline, DownloadListener listener,
                          ModelFiles files, Duration timeout) {

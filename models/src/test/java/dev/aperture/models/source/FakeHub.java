@@ -51,6 +51,8 @@ final class FakeHub implements AutoCloseable {
     final AtomicInteger dropsLeft = new AtomicInteger();
     /** When above 0, a cut-off response first stalls this long with the connection open. */
     volatile long stallMillis;
+    /** A wait before every CDN response, to make concurrent downloads overlap. */
+    volatile long cdnDelayMillis;
 
     FakeHub(String repoId) throws IOException {
         this.repoId = repoId;
@@ -155,6 +157,9 @@ final class FakeHub implements AutoCloseable {
 
     private void handleCdn(HttpExchange exchange) throws IOException {
         record(exchange, "cdn");
+        if (cdnDelayMillis > 0) {
+            sleep(cdnDelayMillis);
+        }
         String etag = exchange.getRequestURI().getPath().substring("/blobs/".length());
         byte[] content = files.entrySet().stream()
                 .filter(entry -> isLfs(entry.getKey()) && etagOf(entry.getKey(), entry.getValue()).equals(etag))
