@@ -66,10 +66,14 @@ final class BlobDownloader {
         try {
             Files.createDirectories(lockFile.getParent());
             Files.createDirectories(blob.getParent());
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                if (!Files.isRegularFile(blob)) { // another process may have finished it while we waited
-                    download(file, blob);
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.lock(); // waits while another process downloads this blob
+                try {
+                    if (!Files.isRegularFile(blob)) { // that process may have finished it while we waited
+                        download(file, blob);
+                    }
+                } finally {
+                    lock.release();
                 }
             }
             return blob;
@@ -119,7 +123,7 @@ final class BlobDownloader {
     private boolean transfer(RemoteFile file, Path partial, long have) throws IOException {
         URI url = file.downloadUri();
         for (int hop = 0; hop <= HubClient.MAX_REDIRECTS; hop++) {
-            DownloadHandler handler = new DownloadHandler(partial);
+            DownloadHandler handler = new DownloadHandler(partial, have);
             CompletableFuture<HttpResponse<Long>> pending = client.sendAsync(client.downloadRequest(url, have),
                     handler);
             HttpResponse<Long> response = await(pending, handler, file.fileName(), have);
@@ -130,6 +134,10 @@ final class BlobDownloader {
             if (HubClient.isRedirect(status)) {
                 url = url.resolve(HubClient.location(response));
                 continue;
+            }
+            if (handler.wrongRange) {
+                Files.delete(partial); // the server resumed elsewhere than asked: start over
+                return false;
             }
             if (status == 200 || status == 206) {
                 long done = (status == 206 ? have : 0) + response.body();
@@ -191,18 +199,29 @@ final class BlobDownloader {
         }
     }
 
-    /** Streams 200/206 bodies into the partial file (206 appends); discards any other body. */
+    /**
+     * Streams 200/206 bodies into the partial file (206 appends); discards any other body, and a 206 whose
+     * Content-Range does not start where the partial file ends.
+     */
     private static final class DownloadHandler implements HttpResponse.BodyHandler<Long> {
         final Path partial;
+        final long have;
         volatile FileBodySubscriber subscriber;
+        volatile boolean wrongRange;
 
-        DownloadHandler(Path partial) {
+        DownloadHandler(Path partial, long have) {
             this.partial = partial;
+            this.have = have;
         }
 
         @Override
         public HttpResponse.BodySubscriber<Long> apply(HttpResponse.ResponseInfo info) {
             if (info.statusCode() != 200 && info.statusCode() != 206) {
+                return HttpResponse.BodySubscribers.replacing(0L);
+            }
+            if (info.statusCode() == 206 && !info.headers().firstValue("content-range")
+                    .map(range -> range.startsWith("bytes " + have + "-")).orElse(false)) {
+                wrongRange = true;
                 return HttpResponse.BodySubscribers.replacing(0L);
             }
             subscriber = new FileBodySubscriber(partial, info.statusCode() == 206);
