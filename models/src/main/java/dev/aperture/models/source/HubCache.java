@@ -126,6 +126,11 @@ final class HubCache {
         }
     }
 
+    /** Whether huggingface_hub (or we) recorded that the hub has no such file at that commit. */
+    boolean isMarkedMissing(String commit, String fileName) {
+        return Files.exists(RepoPaths.resolve(repoFolder.resolve(".no_exist").resolve(commit), fileName));
+    }
+
     /** Writes through a temporary file and a rename, so readers never see a half-written file. */
     static void writeAtomically(Path target, byte[] content) {
         Path temporary = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");

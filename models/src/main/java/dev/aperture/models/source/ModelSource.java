@@ -17,9 +17,11 @@ import java.util.stream.Stream;
  *   <li>a Hugging Face hub id, {@code org/name} or {@code org/name@revision}, found in (or downloaded into) the
  *       huggingface_hub cache, whose layout both Python and Aperture read and write (see {@link HubCache}).</li>
  * </ul>
- * A hub model whose revision the cache already resolves to a complete snapshot is used without any network
- * access. Otherwise the revision is resolved to a commit with HEAD requests and only the missing files of
- * {@link HubOptions#files()} are downloaded, verified and linked into {@code snapshots/<commit>}.
+ * A hub model whose revision the cache already resolves to a complete snapshot (every wanted file present or
+ * recorded in {@code .no_exist} as absent upstream) is used without any network access. Otherwise the revision
+ * is resolved to a commit with HEAD requests and only the missing files of {@link HubOptions#files()} are
+ * downloaded, verified and linked into {@code snapshots/<commit>}; if the hub is unreachable and the cached
+ * snapshot lacks only optional files, the cached snapshot is used. Offline mode uses the cache alone.
  */
 public final class ModelSource {
 
@@ -52,15 +54,23 @@ public final class ModelSource {
         HubRef ref = HubRef.parse(modelRef);
         HubCache cache = new HubCache(options.cacheDir(), ref);
         Optional<String> cachedCommit = cache.commitFor(ref);
-        if (cachedCommit.isPresent() && missingInSnapshot(cache, cachedCommit.get(), ref, options.files()).isEmpty()) {
+        Optional<SnapshotCheck> cached = cachedCommit.map(commit -> SnapshotCheck.of(cache, commit, ref,
+                options.files()));
+        boolean usable = cached.isPresent() && cached.get().missing().isEmpty();
+        if (usable && (options.offline() || cached.get().complete())) {
             return cache.snapshot(cachedCommit.get());
         }
         if (options.offline()) {
-            throw offlineMiss(ref, cache, cachedCommit, options.files());
+            throw offlineMiss(ref, cache, cachedCommit, cached);
         }
         try (HubClient client = new HubClient(options)) {
             return download(ref, cache, client, options);
         } catch (HubClient.UnreachableException e) {
+            if (usable) {
+                // Only optional files were unaccounted for (a cache Python filled for another use): what is
+                // cached is enough, as huggingface_hub also falls back to its cache when the hub is unreachable.
+                return cache.snapshot(cachedCommit.get());
+            }
             throw unreachable(ref, cache, options.files(), e);
         }
     }
@@ -106,22 +116,6 @@ public final class ModelSource {
         return folder;
     }
 
-    /** What the cached snapshot lacks; pickle files there are ignored (the hub may have safetensors). */
-    private static List<String> missingInSnapshot(HubCache cache, String commit, HubRef ref, ModelFiles files) {
-        FileFetcher snapshot = new FileFetcher() {
-            @Override
-            public Optional<Path> fetch(String fileName) {
-                return cache.cachedFile(commit, fileName);
-            }
-
-            @Override
-            public boolean exists(String fileName) {
-                return false;
-            }
-        };
-        return files.collect(snapshot, "cached " + ref);
-    }
-
     private static Path download(HubRef ref, HubCache cache, HubClient client, HubOptions options) {
         HubFetcher hub = new HubFetcher(ref, cache, client, new BlobDownloader(client, cache, options.listener(),
                 options.timeout()));
@@ -139,7 +133,8 @@ public final class ModelSource {
         return cache.snapshot(hub.commit());
     }
 
-    private static InputException offlineMiss(HubRef ref, HubCache cache, Optional<String> commit, ModelFiles files) {
+    private static InputException offlineMiss(HubRef ref, HubCache cache, Optional<String> commit,
+                                              Optional<SnapshotCheck> cached) {
         String prefix = "offline mode (HF_HUB_OFFLINE=1 or --offline): hub model " + ref + " is not complete in the"
                 + " cache " + cache.repoFolder() + ": ";
         String detail = commit.isEmpty()
@@ -147,7 +142,7 @@ public final class ModelSource {
                         : "no " + cache.refFile(ref.revision()) + " saying which commit '" + ref.revision() + "' is")
                         + ", so no file of it is cached"
                 : "snapshot " + cache.snapshot(commit.get()) + " lacks "
-                        + String.join("; ", missingInSnapshot(cache, commit.get(), ref, files));
+                        + String.join("; ", cached.orElseThrow().missing());
         return new InputException(prefix + detail + ". Run once without offline mode to download it.");
     }
 
@@ -171,7 +166,7 @@ public final class ModelSource {
         try (Stream<Path> commits = Files.list(snapshots)) {
             return commits.map(path -> path.getFileName().toString())
                     .filter(HubRef::isCommitHash)
-                    .filter(commit -> missingInSnapshot(cache, commit, ref, files).isEmpty())
+                    .filter(commit -> SnapshotCheck.of(cache, commit, ref, files).missing().isEmpty())
                     .sorted().toList();
         } catch (IOException e) {
             return List.of();

@@ -87,6 +87,31 @@ class HandMadeCacheTest {
     }
 
     @Test
+    void cacheLackingOnlyAnOptionalFileIsUsedWhenTheHubIsUnreachable() throws IOException {
+        Path snapshot = layOutLikePython("models--openai--clip-vit-base-patch32");
+        Files.delete(snapshot.resolve("preprocessor_config.json"));
+
+        assertEquals(snapshot, ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, false)));
+    }
+
+    @Test
+    void cacheLackingAnOptionalFileAsksTheHubWhenItIsReachable() throws IOException {
+        Path snapshot = layOutLikePython("models--openai--clip-vit-base-patch32");
+        Files.delete(snapshot.resolve("preprocessor_config.json"));
+        try (FakeHub hub = FakeHub.serving("openai/clip-vit-base-patch32", FakeHub.fixture("clip-tiny"),
+                FILES.toArray(String[]::new))) {
+            Path resolved = ModelSource.resolve("openai/clip-vit-base-patch32", options(hub.endpoint(), false));
+
+            // The hub's main is now FakeHub.COMMIT: that snapshot is filled, refs/main moves to it.
+            assertEquals(cacheDir.resolve("models--openai--clip-vit-base-patch32/snapshots/" + FakeHub.COMMIT),
+                    resolved);
+            assertTrue(Files.isRegularFile(resolved.resolve("preprocessor_config.json")));
+            assertEquals(FakeHub.COMMIT, Files.readString(
+                    cacheDir.resolve("models--openai--clip-vit-base-patch32/refs/main"), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void danglingSnapshotLinkCountsAsMissingInOfflineMode() throws IOException {
         layOutLikePython("models--openai--clip-vit-base-patch32");
         Path blobs = cacheDir.resolve("models--openai--clip-vit-base-patch32").resolve("blobs");

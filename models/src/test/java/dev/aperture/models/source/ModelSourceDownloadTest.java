@@ -288,6 +288,19 @@ class ModelSourceDownloadTest {
     }
 
     @Test
+    void filesKnownToBeAbsentUpstreamAreNotAskedForAgain() throws IOException {
+        hub.close();
+        hub = FakeHub.serving(REPO, FakeHub.fixture("clip-tiny"), "config.json", "model.safetensors",
+                "vocab.json", "merges.txt");
+        ModelSource.resolve(REPO, options());
+        int requests = hub.requests().size();
+
+        ModelSource.resolve(REPO, options());
+
+        assertEquals(requests, hub.requests().size());
+    }
+
+    @Test
     void repoWithOnlyPickleWeightsIsRefused() throws IOException {
         hub.close();
         hub = FakeHub.serving(REPO, FakeHub.fixture("clip-tiny"), "config.json", "tokenizer.json");
