@@ -93,6 +93,19 @@ final class BlobDownloader {
             have = 0;
         }
         listener.started(file.fileName(), file.size(), have);
+        try {
+            transferAll(file, partial, have);
+            verify(file, partial);
+        } catch (RuntimeException | IOException e) {
+            listener.failed(file.fileName());
+            throw e;
+        }
+        HubCache.move(partial, blob);
+        listener.finished(file.fileName());
+    }
+
+    /** Attempts the transfer until the partial file is whole, resuming after each break. */
+    private void transferAll(RemoteFile file, Path partial, long have) throws IOException {
         HubClient.UnreachableException lastFailure = null;
         for (int attempt = 1; (file.size() < 0 || have < file.size()) && attempt <= MAX_ATTEMPTS; attempt++) {
             try {
@@ -110,9 +123,6 @@ final class BlobDownloader {
                     + " of " + file.size() + " bytes after " + MAX_ATTEMPTS + " attempts; the partial file " + partial
                     + " is kept and the next run resumes it", lastFailure);
         }
-        verify(file, partial);
-        HubCache.move(partial, blob);
-        listener.finished(file.fileName());
     }
 
     /**

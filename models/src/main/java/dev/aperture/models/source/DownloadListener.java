@@ -2,8 +2,7 @@ package dev.aperture.models.source;
 
 /**
  * Told about each file downloaded from the hub, to show progress. Calls for one file come from one thread, in
- * order: {@code started}, any number of {@code progressed}, then {@code finished} (or nothing more when the
- * download fails).
+ * order: {@code started}, any number of {@code progressed}, then {@code finished} or {@code failed}.
  */
 public interface DownloadListener {
 
@@ -21,6 +20,10 @@ public interface DownloadListener {
 
     /** The file is downloaded and verified. */
     void finished(String fileName);
+
+    /** The download failed (the exception that says why is thrown to the caller right after). */
+    default void failed(String fileName) {
+    }
 
     /** A listener that shows nothing. */
     static DownloadListener quiet() {

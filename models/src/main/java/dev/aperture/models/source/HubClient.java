@@ -4,6 +4,7 @@ import dev.aperture.core.ApertureException;
 import dev.aperture.core.InputException;
 
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,6 +40,7 @@ final class HubClient implements AutoCloseable {
         this.timeout = options.timeout();
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
+                .proxy(ProxySelector.getDefault()) // -Dhttps.proxyHost=... or -Djava.net.useSystemProxies=true
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();

@@ -51,6 +51,13 @@ public final class TerminalProgressBar implements DownloadListener {
         out.flush();
     }
 
+    /** Ends the progress line so that the error message printed next starts on its own line. */
+    @Override
+    public void failed(String fileName) {
+        out.println();
+        out.flush();
+    }
+
     private void draw(String fileName, long bytesDone, long now) {
         lastDrawNanos = now;
         out.print("\r" + line(fileName, bytesDone, totalBytes, bytesDone - resumedAt, now - startNanos));

@@ -120,6 +120,55 @@ class ModelSourceDownloadTest {
         assertEquals(1, requests.stream().filter(r -> r.server().equals("cdn")).count());
     }
 
+    /** Records listener calls as text lines. */
+    static final class RecordingListener implements DownloadListener {
+        final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void started(String fileName, long totalBytes, long resumedAt) {
+            events.add("started " + fileName + " " + totalBytes + " " + resumedAt);
+        }
+
+        @Override
+        public void progressed(String fileName, long bytesDone) {
+            // Reported every 100 ms while a body streams: a loopback transfer may finish before the first report.
+        }
+
+        @Override
+        public void finished(String fileName) {
+            events.add("finished " + fileName);
+        }
+
+        @Override
+        public void failed(String fileName) {
+            events.add("failed " + fileName);
+        }
+    }
+
+    @Test
+    void listenerHearsEachFileStartAndFinishWithItsSize() throws IOException {
+        RecordingListener listener = new RecordingListener();
+
+        ModelSource.resolve(REPO, options().withListener(listener));
+
+        for (String file : CLIP_FILES) {
+            long size = Files.size(FakeHub.fixture("clip-tiny").resolve(file));
+            assertTrue(listener.events.contains("started " + file + " " + size + " 0"), listener.events.toString());
+            assertTrue(listener.events.contains("finished " + file), listener.events.toString());
+        }
+        assertEquals(2 * CLIP_FILES.size(), listener.events.size());
+    }
+
+    @Test
+    void listenerHearsAFailedDownload() {
+        hub.corruptBlobs = true;
+        RecordingListener listener = new RecordingListener();
+
+        assertThrows(FormatException.class, () -> ModelSource.resolve(REPO, options().withListener(listener)));
+
+        assertEquals("failed model.safetensors", listener.events.getLast());
+    }
+
     @Test
     void secondResolveMakesNoRequest() {
         Path first = ModelSource.resolve(REPO, options());
