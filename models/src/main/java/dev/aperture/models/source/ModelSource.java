@@ -127,7 +127,7 @@ public final class ModelSource {
         if (!missing.isEmpty()) {
             throw new InputException("hub model " + ref.repoId() + " at revision " + ref.revision() + " (commit "
                     + hub.commit() + ") lacks required files: " + String.join("; ", missing)
-                    + " (looked up at " + client.resolveUrl(ref.repoId(), ref.revision(), missing.getFirst()) + ")");
+                    + " (its files: " + client.endpoint() + "/" + ref.repoId() + "/tree/" + ref.revision() + ")");
         }
         cache.writeRef(ref, hub.commit());
         return cache.snapshot(hub.commit());
