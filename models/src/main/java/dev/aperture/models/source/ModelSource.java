@@ -90,7 +90,8 @@ public final class ModelSource {
             return Optional.of(path);
         }
         if (spelledAsPath) {
-            throw new InputException("model folder " + path.toAbsolutePath() + " does not exist (or is not a folder)");
+            throw new InputException("model folder " + path.toAbsolutePath().normalize()
+                    + " does not exist (or is not a folder)");
         }
         return Optional.empty();
     }
