@@ -1,5 +1,6 @@
 package dev.aperture.models.source;
 
+import dev.aperture.models.TestData;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -244,10 +245,6 @@ final class FakeHub implements AutoCloseable {
     }
 
     static Path fixture(String name) {
-        String root = System.getProperty("aperture.testdata");
-        if (root == null) {
-            throw new UncheckedIOException(new IOException("system property aperture.testdata is not set"));
-        }
-        return Path.of(root, name);
+        return TestData.dir().resolve(name);
     }
 }
