@@ -2,15 +2,13 @@ package dev.aperture.cli;
 
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.clip.ClipModel;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-
-/** The options every model-running command shares: which model, on which backend, with how many threads. */
+/** The options every model-running command shares: which model ({@link ModelLocation}), backend, threads, batch. */
 final class ModelArgs {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder (config.json, model.safetensors, tokenizer and preprocessor files).")
-    Path model;
+    @Mixin
+    ModelLocation location;
 
     @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
             description = "Compute backend: cpu, opencl or auto (default: ${DEFAULT-VALUE}).")
@@ -26,6 +24,6 @@ final class ModelArgs {
 
     ClipModel loadClip() {
         ModelOptions options = ModelOptions.defaults().withBackend(backend).withThreads(threads).withBatchSize(batchSize);
-        return ClipModel.load(model, options);
+        return ClipModel.load(location.resolveFolder(), options);
     }
 }

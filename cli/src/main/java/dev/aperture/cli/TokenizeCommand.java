@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.models.tokenizer.ClipTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -19,15 +19,15 @@ final class TokenizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder with the tokenizer files.")
-    Path model;
+    @Mixin
+    ModelLocation location;
 
     @Option(names = "--text", required = true, paramLabel = "TEXT", description = "A text to tokenize (repeatable).")
     List<String> texts;
 
     @Override
     public Integer call() {
-        ClipTokenizer tokenizer = ClipTokenizer.load(model);
+        ClipTokenizer tokenizer = ClipTokenizer.load(location.resolveFolder());
         JsonLines out = new JsonLines(spec.commandLine().getOut());
         for (String text : texts) {
             ObjectNode line = out.newObject();

@@ -93,6 +93,15 @@ class ClipCommandsTest {
     }
 
     @Test
+    void offlineHubIdMissingFromTheCacheSaysWhatIsMissing() throws IOException {
+        Result result = run("classify", "--model", "aperture-tests/not-downloaded", "--offline", "--labels", "a,b",
+                fixture("images/gradient_64x64_rgb.png").toString());
+        assertEquals(1, result.exitCode());
+        assertTrue(result.err().contains("aperture-tests/not-downloaded"), result.err());
+        assertTrue(result.err().toLowerCase(java.util.Locale.ROOT).contains("offline"), result.err());
+    }
+
+    @Test
     void embedKeepsCommandLineOrderAndNormalizes() throws IOException {
         Result result = run("embed", "--model", MODEL, "--text", "a cat",
                 "--image", fixture("images/gradient_64x64_rgb.png").toString(), "--text", "a dog");

@@ -8,6 +8,8 @@ import dev.aperture.models.ModelOptions;
 import dev.aperture.models.ProgressListener;
 import dev.aperture.models.Vectors;
 import dev.aperture.models.image.ImagePreprocessor;
+import dev.aperture.models.source.HubOptions;
+import dev.aperture.models.source.ModelSource;
 import dev.aperture.models.tokenizer.ClipTokenizer;
 import dev.aperture.models.tokenizer.Padding;
 import dev.aperture.models.tokenizer.TokenBatch;
@@ -49,6 +51,14 @@ public final class ClipModel implements AutoCloseable {
     /** Loads a model folder with {@link ModelOptions#defaults()}. */
     public static ClipModel load(Path directory) {
         return load(directory, ModelOptions.defaults());
+    }
+
+    /**
+     * Loads a model folder, or a Hugging Face hub id such as {@code openai/clip-vit-base-patch32} (optionally
+     * {@code @revision}), downloading it into the shared hub cache on first use (see {@link ModelSource}).
+     */
+    public static ClipModel load(String folderOrHubId, ModelOptions options, HubOptions hub) {
+        return load(ModelSource.resolve(folderOrHubId, hub), options);
     }
 
     /** Loads a model folder. */

@@ -1,5 +1,7 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.TestData;
+import dev.aperture.models.Npy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.backend.cpu.CpuBackend;
@@ -54,7 +56,7 @@ class ClipB32SyntheticTest {
     private static VisionOutputs visionOnTwoThreads;
 
     private static Path fixture() {
-        return Golden.testdata().resolve("clip-b32-synthetic");
+        return TestData.clipB32();
     }
 
     private static Npy golden(String name) {

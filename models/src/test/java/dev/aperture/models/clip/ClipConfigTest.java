@@ -1,5 +1,6 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.TestData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
@@ -35,7 +36,7 @@ class ClipConfigTest {
 
     @Test
     void readsTinyFixtureConfigWithDefaultsForOmittedFields() {
-        ClipConfig config = ClipConfig.load(Golden.testdata().resolve("clip-tiny/config.json"));
+        ClipConfig config = ClipConfig.load(TestData.dir().resolve("clip-tiny/config.json"));
         assertEquals(48, config.text().hiddenSize());
         assertEquals(4, config.text().numAttentionHeads());
         assertEquals(77, config.text().maxPositionEmbeddings());
@@ -48,7 +49,7 @@ class ClipConfigTest {
 
     @Test
     void readsLegacyEosTokenIdOfOpenaiConfig() {
-        ClipConfig config = ClipConfig.load(Golden.testdata().resolve("clip-b32-synthetic/config.json"));
+        ClipConfig config = ClipConfig.load(TestData.dir().resolve("clip-b32-synthetic/config.json"));
         assertEquals(2, config.text().eosTokenId());
         assertEquals(768, config.vision().hiddenSize());
     }

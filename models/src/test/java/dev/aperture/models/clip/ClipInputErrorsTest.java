@@ -1,5 +1,6 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.TestData;
 import dev.aperture.backend.cpu.CpuBackend;
 import dev.aperture.core.InputException;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,7 @@ class ClipInputErrorsTest {
     @BeforeAll
     static void load() {
         backend = new CpuBackend(1);
-        towers = ClipTowers.load(Golden.testdata().resolve("clip-tiny"), backend);
+        towers = ClipTowers.load(TestData.clipTiny(), backend);
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.TestData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.backend.cpu.CpuBackend;
@@ -39,7 +40,7 @@ class ClipLoadingErrorsTest {
     }
 
     private static Path tiny() {
-        return Golden.testdata().resolve("clip-tiny");
+        return TestData.clipTiny();
     }
 
     /** A model folder holding clip-tiny's weights and its config.json with one field of one section changed. */

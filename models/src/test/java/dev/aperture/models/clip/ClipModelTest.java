@@ -3,10 +3,10 @@ package dev.aperture.models.clip;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.InputException;
-import dev.aperture.models.Fixtures;
+import dev.aperture.models.TestData;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.ModelOptions;
-import dev.aperture.models.NpyArray;
+import dev.aperture.models.Npy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class ClipModelTest {
     /** JPEG decoders differ by a few levels per pixel (see the image preprocessing tests); this bounds the effect. */
     private static final double JPEG_EMBEDDING_TOLERANCE = 2e-2;
 
-    private static final Path TINY = Fixtures.path("clip-tiny");
+    private static final Path TINY = TestData.clipTiny();
     private static ClipModel model;
     private static JsonNode golden;
 
@@ -59,8 +59,8 @@ class ClipModelTest {
         }
         float[][] embeddings = model.embedTexts(texts);
         float[][] unnormalized = model.embedTextsUnnormalized(texts, (done, total) -> { });
-        NpyArray expected = NpyArray.read(TINY.resolve("golden/text_embeds.npy"));
-        NpyArray expectedUnnormalized = NpyArray.read(TINY.resolve("golden/text_embeds_unnormalized.npy"));
+        Npy expected = Npy.read(TINY.resolve("golden/text_embeds.npy"));
+        Npy expectedUnnormalized = Npy.read(TINY.resolve("golden/text_embeds_unnormalized.npy"));
         for (int i = 0; i < texts.size(); i++) {
             assertClose(expected.row(indices.get(i)), embeddings[i], EMBEDDING_TOLERANCE, "text " + indices.get(i));
             assertClose(expectedUnnormalized.row(indices.get(i)), unnormalized[i], EMBEDDING_TOLERANCE, "text " + indices.get(i));
@@ -69,7 +69,7 @@ class ClipModelTest {
 
     @Test
     void imageEmbeddingsFromPngFilesMatchReferenceWithin1e4() {
-        NpyArray expected = NpyArray.read(TINY.resolve("golden/image_embeds.npy"));
+        Npy expected = Npy.read(TINY.resolve("golden/image_embeds.npy"));
         List<ImageInput> pngs = new ArrayList<>();
         for (JsonNode image : golden.get("images")) {
             if (image.get("file").asText().endsWith(".png")) {
@@ -84,7 +84,7 @@ class ClipModelTest {
 
     @Test
     void imageEmbeddingOfJpegIsCloseToReference() {
-        NpyArray expected = NpyArray.read(TINY.resolve("golden/image_embeds.npy"));
+        Npy expected = Npy.read(TINY.resolve("golden/image_embeds.npy"));
         float[] embedding = model.embedImage(ImageInput.of(TINY.resolve("images/shapes_80x60_rgb_q90.jpg")));
         assertClose(expected.row(5), embedding, JPEG_EMBEDDING_TOLERANCE, "jpeg");
     }
@@ -120,7 +120,7 @@ class ClipModelTest {
 
     @Test
     void logitScaleIsExponentiated() {
-        double expected = NpyArray.read(TINY.resolve("golden/logit_scale_exp.npy")).values()[0];
+        double expected = Npy.read(TINY.resolve("golden/logit_scale_exp.npy")).floats()[0];
         assertEquals(expected, model.logitScale(), 1e-5);
     }
 

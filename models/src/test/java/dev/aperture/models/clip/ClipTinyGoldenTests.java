@@ -1,5 +1,7 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.TestData;
+import dev.aperture.models.Npy;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +53,7 @@ abstract class ClipTinyGoldenTests {
     abstract Backend createBackend();
 
     private static Path fixture() {
-        return Golden.testdata().resolve("clip-tiny");
+        return TestData.clipTiny();
     }
 
     private synchronized ClipTowers towers(Variant variant) {

@@ -1,5 +1,7 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.TestData;
+import dev.aperture.models.Npy;
 import dev.aperture.backend.cpu.CpuBackend;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +18,7 @@ class ClipTowersConcurrencyTest {
 
     @Test
     void concurrentEncodesEqualSequentialOnes() throws Exception {
-        var fixture = Golden.testdata().resolve("clip-tiny");
+        var fixture = TestData.clipTiny();
         int[][] ids = Npy.read(fixture.resolve("golden/input_ids.npy")).intRows();
         int[][] mask = Npy.read(fixture.resolve("golden/attention_mask.npy")).intRows();
         float[][] pixels = Npy.read(fixture.resolve("golden/pixel_values.npy")).floatRows();

@@ -1,5 +1,7 @@
 package dev.aperture.models.image;
 
+import dev.aperture.models.Npy;
+import dev.aperture.models.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,17 +20,17 @@ class ClipPreprocessingGoldenTest {
     /** float32 normalization is reproduced operation by operation, so only the last bit may differ (it does not). */
     private static final double PNG_PIXEL_TOLERANCE = 1e-6;
 
-    private final ImagePreprocessor tiny = ImagePreprocessor.load(Fixtures.clipTiny());
-    private final ImagePreprocessor b32 = ImagePreprocessor.load(Fixtures.clipB32());
+    private final ImagePreprocessor tiny = ImagePreprocessor.load(TestData.clipTiny());
+    private final ImagePreprocessor b32 = ImagePreprocessor.load(TestData.clipB32());
 
     @Test
     void decodedPngsEqualPillowConvertRgbByteForByte() throws IOException {
         for (int i = 0; i < Fixtures.JPEG_INDEX; i++) {
-            RgbImage decoded = tiny.decodeRgb(Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[i]));
-            Npy golden = Npy.read(Fixtures.clipTiny().resolve("golden/decoded_rgb_" + i + ".npy"));
+            RgbImage decoded = tiny.decodeRgb(TestData.clipTiny().resolve(Fixtures.IMAGE_FILES[i]));
+            Npy golden = Npy.read(TestData.clipTiny().resolve("golden/decoded_rgb_" + i + ".npy"));
             assertEquals(golden.shape()[0], decoded.height(), Fixtures.IMAGE_FILES[i]);
             assertEquals(golden.shape()[1], decoded.width(), Fixtures.IMAGE_FILES[i]);
-            assertArrayEquals(golden.toUint8(), decoded.pixels(), Fixtures.IMAGE_FILES[i]);
+            assertArrayEquals(golden.uint8(), decoded.pixels(), Fixtures.IMAGE_FILES[i]);
         }
     }
 
@@ -36,32 +38,32 @@ class ClipPreprocessingGoldenTest {
     void resizedPngsEqualPillowBicubicByteForByte() throws IOException {
         for (int i = 0; i < Fixtures.JPEG_INDEX; i++) {
             String name = Fixtures.IMAGE_FILES[i];
-            RgbImage resized = tiny.resize(tiny.decodeRgb(Fixtures.clipTiny().resolve(name)), name);
-            Npy golden = Npy.read(Fixtures.clipTiny().resolve("golden/resized_uint8_" + i + ".npy"));
+            RgbImage resized = tiny.resize(tiny.decodeRgb(TestData.clipTiny().resolve(name)), name);
+            Npy golden = Npy.read(TestData.clipTiny().resolve("golden/resized_uint8_" + i + ".npy"));
             assertEquals(golden.shape()[0], resized.height(), name);
             assertEquals(golden.shape()[1], resized.width(), name);
-            assertArrayEquals(golden.toUint8(), resized.pixels(), name);
+            assertArrayEquals(golden.uint8(), resized.pixels(), name);
         }
     }
 
     @Test
     void resizingTheGoldenJpegDecodeGivesTheGoldenResize() throws IOException {
         // Separates the resize from the JPEG decoder: feed Pillow's own decode of the JPEG.
-        Npy decoded = Npy.read(Fixtures.clipTiny().resolve("golden/decoded_rgb_5.npy"));
-        RgbImage pillowDecode = new RgbImage(decoded.shape()[1], decoded.shape()[0], decoded.toUint8());
+        Npy decoded = Npy.read(TestData.clipTiny().resolve("golden/decoded_rgb_5.npy"));
+        RgbImage pillowDecode = new RgbImage(decoded.shape()[1], decoded.shape()[0], decoded.uint8());
         RgbImage resized = tiny.resize(pillowDecode, "decoded_rgb_5");
-        Npy golden = Npy.read(Fixtures.clipTiny().resolve("golden/resized_uint8_5.npy"));
-        assertArrayEquals(golden.toUint8(), resized.pixels());
+        Npy golden = Npy.read(TestData.clipTiny().resolve("golden/resized_uint8_5.npy"));
+        assertArrayEquals(golden.uint8(), resized.pixels());
     }
 
     @Test
     void pngPixelValuesMatchTinyConfig() throws IOException {
-        assertPngPixelValues(tiny, Fixtures.clipTiny(), Fixtures.clipTiny().resolve("golden/pixel_values.npy"));
+        assertPngPixelValues(tiny, TestData.clipTiny(), TestData.clipTiny().resolve("golden/pixel_values.npy"));
     }
 
     @Test
     void pngPixelValuesMatchB32ConfigAt224() throws IOException {
-        assertPngPixelValues(b32, Fixtures.clipB32(), Fixtures.clipB32().resolve("golden/pixel_values.npy"));
+        assertPngPixelValues(b32, TestData.clipB32(), TestData.clipB32().resolve("golden/pixel_values.npy"));
     }
 
     /**
@@ -71,8 +73,8 @@ class ClipPreprocessingGoldenTest {
      */
     @Test
     void jpegDecodeIsWithinOneLevelOfPillow() throws IOException {
-        RgbImage decoded = tiny.decodeRgb(Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
-        byte[] golden = Npy.read(Fixtures.clipTiny().resolve("golden/decoded_rgb_5.npy")).toUint8();
+        RgbImage decoded = tiny.decodeRgb(TestData.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
+        byte[] golden = Npy.read(TestData.clipTiny().resolve("golden/decoded_rgb_5.npy")).uint8();
         assertEquals(golden.length, decoded.pixels().length);
         int maxDifference = 0;
         long sumDifference = 0;
@@ -93,9 +95,9 @@ class ClipPreprocessingGoldenTest {
      */
     @Test
     void jpegPixelValuesAreWithinOneDecodeLevel() throws IOException {
-        for (Path dir : new Path[] {Fixtures.clipTiny(), Fixtures.clipB32()}) {
-            ImagePreprocessor preprocessor = dir.equals(Fixtures.clipTiny()) ? tiny : b32;
-            float[] expected = Npy.read(dir.resolve("golden/pixel_values.npy")).toFloat32();
+        for (Path dir : new Path[] {TestData.clipTiny(), TestData.clipB32()}) {
+            ImagePreprocessor preprocessor = dir.equals(TestData.clipTiny()) ? tiny : b32;
+            float[] expected = Npy.read(dir.resolve("golden/pixel_values.npy")).floats();
             float[] actual = preprocessor.preprocess(dir.resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
             int offset = Fixtures.JPEG_INDEX * actual.length;
             double maxError = 0;
@@ -117,7 +119,7 @@ class ClipPreprocessingGoldenTest {
         Npy golden = Npy.read(goldenFile);
         int perImage = 3 * preprocessor.outputHeight() * preprocessor.outputWidth();
         assertEquals(perImage, golden.shape()[1] * golden.shape()[2] * golden.shape()[3]);
-        float[] expected = golden.toFloat32();
+        float[] expected = golden.floats();
         for (int i = 0; i < Fixtures.JPEG_INDEX; i++) {
             float[] actual = preprocessor.preprocess(dir.resolve(Fixtures.IMAGE_FILES[i]));
             assertEquals(perImage, actual.length);

@@ -1,9 +1,6 @@
 package dev.aperture.models.image;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-/** Locates the shared test fixtures through the {@code aperture.testdata} system property. */
+/** The six fixture images of clip-tiny, in golden.json order (files are under {@code TestData.clipTiny()}). */
 final class Fixtures {
 
     static final String[] IMAGE_FILES = {
@@ -19,23 +16,5 @@ final class Fixtures {
     static final int JPEG_INDEX = 5;
 
     private Fixtures() {
-    }
-
-    static Path testdata() {
-        String property = System.getProperty("aperture.testdata");
-        Path dir = property != null ? Path.of(property) : Path.of("../testdata");
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("fixtures not found at " + dir.toAbsolutePath()
-                    + " (set -Daperture.testdata)");
-        }
-        return dir;
-    }
-
-    static Path clipTiny() {
-        return testdata().resolve("clip-tiny");
-    }
-
-    static Path clipB32() {
-        return testdata().resolve("clip-b32-synthetic");
     }
 }

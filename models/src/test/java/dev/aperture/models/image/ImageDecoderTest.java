@@ -1,5 +1,6 @@
 package dev.aperture.models.image;
 
+import dev.aperture.models.TestData;
 import dev.aperture.core.ApertureException;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** Hostile, damaged and oversized inputs give typed exceptions naming the image, never crashes. */
 class ImageDecoderTest {
 
-    private final ImagePreprocessor preprocessor = ImagePreprocessor.load(Fixtures.clipTiny());
+    private final ImagePreprocessor preprocessor = ImagePreprocessor.load(TestData.clipTiny());
 
     @Test
     void rejectsPngWhoseHeaderDeclares100000x100000PixelsBeforeDecoding() {
@@ -40,7 +41,7 @@ class ImageDecoderTest {
 
     @Test
     void pixelLimitIsConfigurable() {
-        Path file = Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[0]); // 64 x 64 = 4096 pixels
+        Path file = TestData.clipTiny().resolve(Fixtures.IMAGE_FILES[0]); // 64 x 64 = 4096 pixels
         ImagePreprocessor strict = new ImagePreprocessor(preprocessor.config(), new ImageLimits(4095));
         ResourceLimitException e = assertThrows(ResourceLimitException.class, () -> strict.preprocess(file));
         assertTrue(e.getMessage().contains("gradient_64x64_rgb.png") && e.getMessage().contains("4095"),
@@ -74,7 +75,7 @@ class ImageDecoderTest {
 
     @Test
     void rejectsTruncatedPng() throws IOException {
-        byte[] png = Files.readAllBytes(Fixtures.clipTiny().resolve("images/noise_64x40_rgb.png"));
+        byte[] png = Files.readAllBytes(TestData.clipTiny().resolve("images/noise_64x40_rgb.png"));
         byte[] truncated = Arrays.copyOf(png, png.length / 2);
         FormatException e = assertThrows(FormatException.class,
                 () -> preprocessor.preprocess(truncated, "half-noise.png"));
@@ -83,7 +84,7 @@ class ImageDecoderTest {
 
     @Test
     void rejectsTruncatedJpegThatLibjpegWouldFillWithGray() throws IOException {
-        byte[] jpeg = Files.readAllBytes(Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
+        byte[] jpeg = Files.readAllBytes(TestData.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
         byte[] truncated = Arrays.copyOf(jpeg, jpeg.length * 2 / 3);
         FormatException e = assertThrows(FormatException.class,
                 () -> preprocessor.preprocess(truncated, "cut.jpg"));
@@ -92,7 +93,7 @@ class ImageDecoderTest {
 
     @Test
     void rejectsPngWithCorruptCompressedData() throws IOException {
-        byte[] png = Files.readAllBytes(Fixtures.clipTiny().resolve("images/noise_64x40_rgb.png"));
+        byte[] png = Files.readAllBytes(TestData.clipTiny().resolve("images/noise_64x40_rgb.png"));
         int idat = indexOf(png, "IDAT".getBytes(StandardCharsets.US_ASCII));
         byte[] corrupt = png.clone();
         Arrays.fill(corrupt, idat + 4, idat + 40, (byte) 0xFF);
@@ -102,7 +103,7 @@ class ImageDecoderTest {
 
     @Test
     void missingFileIsAnInputError() {
-        Path missing = Fixtures.clipTiny().resolve("images/no_such_image.png");
+        Path missing = TestData.clipTiny().resolve("images/no_such_image.png");
         InputException e = assertThrows(InputException.class, () -> preprocessor.preprocess(missing));
         assertTrue(e.getMessage().contains("no_such_image.png"), e.getMessage());
     }
@@ -112,7 +113,7 @@ class ImageDecoderTest {
     void damagedFilesOnlyEverRaiseApertureExceptions() throws IOException {
         Random random = new Random(20240320);
         for (String name : Fixtures.IMAGE_FILES) {
-            byte[] original = Files.readAllBytes(Fixtures.clipTiny().resolve(name));
+            byte[] original = Files.readAllBytes(TestData.clipTiny().resolve(name));
             for (int trial = 0; trial < 40; trial++) {
                 byte[] damaged = trial < 20
                         ? Arrays.copyOf(original, random.nextInt(original.length))

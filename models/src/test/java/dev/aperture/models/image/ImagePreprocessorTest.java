@@ -1,5 +1,6 @@
 package dev.aperture.models.image;
 
+import dev.aperture.models.TestData;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The three entry points agree with each other, and one instance serves many threads. */
 class ImagePreprocessorTest {
 
-    private final ImagePreprocessor preprocessor = ImagePreprocessor.load(Fixtures.clipTiny());
+    private final ImagePreprocessor preprocessor = ImagePreprocessor.load(TestData.clipTiny());
 
     @Test
     void outputSizeIsTheCropSize() {
@@ -29,7 +30,7 @@ class ImagePreprocessorTest {
     @Test
     void pathBytesAndBufferedImageInputsGiveIdenticalValues() throws Exception {
         for (String name : Fixtures.IMAGE_FILES) {
-            Path file = Fixtures.clipTiny().resolve(name);
+            Path file = TestData.clipTiny().resolve(name);
             float[] fromPath = preprocessor.preprocess(file);
             assertArrayEquals(fromPath, preprocessor.preprocess(Files.readAllBytes(file), name), name);
             BufferedImage decoded = ImageIO.read(file.toFile());
@@ -41,14 +42,14 @@ class ImagePreprocessorTest {
     void concurrentCallsOnOneInstanceGiveTheSingleThreadedResults() throws Exception {
         List<float[]> expected = new ArrayList<>();
         for (String name : Fixtures.IMAGE_FILES) {
-            expected.add(preprocessor.preprocess(Fixtures.clipTiny().resolve(name)));
+            expected.add(preprocessor.preprocess(TestData.clipTiny().resolve(name)));
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<float[]>> results = new ArrayList<>();
             for (int round = 0; round < 8; round++) {
                 for (String name : Fixtures.IMAGE_FILES) {
-                    Path file = Fixtures.clipTiny().resolve(name);
+                    Path file = TestData.clipTiny().resolve(name);
                     results.add(pool.submit(() -> preprocessor.preprocess(file)));
                 }
             }

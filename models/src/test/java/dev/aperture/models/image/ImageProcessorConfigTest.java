@@ -1,5 +1,6 @@
 package dev.aperture.models.image;
 
+import dev.aperture.models.TestData;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class ImageProcessorConfigTest {
 
     @Test
     void readsTheTinyFixtureConfig() {
-        ImageProcessorConfig config = ImageProcessorConfig.load(Fixtures.clipTiny().resolve("preprocessor_config.json"));
+        ImageProcessorConfig config = ImageProcessorConfig.load(TestData.clipTiny().resolve("preprocessor_config.json"));
         assertEquals(32, config.shortestEdge());
         assertEquals(32, config.cropHeight());
         assertEquals(32, config.cropWidth());
@@ -55,7 +56,7 @@ class ImageProcessorConfigTest {
         assertEquals(40, preprocessor.outputHeight());
         assertEquals(50, preprocessor.outputWidth());
         assertEquals(3 * 40 * 50,
-                preprocessor.preprocess(Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[1])).length);
+                preprocessor.preprocess(TestData.clipTiny().resolve(Fixtures.IMAGE_FILES[1])).length);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.aperture.models.image;
 
+import dev.aperture.models.TestData;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JpegIccStripperTest {
 
     private static byte[] fixtureJpeg() throws IOException {
-        return Files.readAllBytes(Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
+        return Files.readAllBytes(TestData.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
     }
 
     /** Inserts an APP segment with the given payload right after SOI. */

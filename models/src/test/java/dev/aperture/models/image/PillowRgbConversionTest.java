@@ -1,5 +1,6 @@
 package dev.aperture.models.image;
 
+import dev.aperture.models.TestData;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -72,7 +73,7 @@ class PillowRgbConversionTest {
     void embeddedIccProfileIsIgnoredLikePillow() throws IOException {
         // Pillow keeps the raw decoded values; Java would apply the profile if we went through getRGB.
         byte[] jpeg = java.nio.file.Files.readAllBytes(
-                Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
+                TestData.clipTiny().resolve(Fixtures.IMAGE_FILES[Fixtures.JPEG_INDEX]));
         byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
         ByteArrayOutputStream segment = new ByteArrayOutputStream();
         segment.writeBytes("ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -98,7 +99,7 @@ class PillowRgbConversionTest {
 
     @Test
     void pngIccProfileIsIgnoredLikePillow() throws IOException {
-        byte[] png = java.nio.file.Files.readAllBytes(Fixtures.clipTiny().resolve(Fixtures.IMAGE_FILES[1]));
+        byte[] png = java.nio.file.Files.readAllBytes(TestData.clipTiny().resolve(Fixtures.IMAGE_FILES[1]));
         byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         chunk.writeBytes("linear\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));

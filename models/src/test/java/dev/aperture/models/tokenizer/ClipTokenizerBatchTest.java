@@ -1,5 +1,6 @@
 package dev.aperture.models.tokenizer;
 
+import dev.aperture.models.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class ClipTokenizerBatchTest {
 
     @Test
     void b32BatchPaddedToMaxLengthMatchesGoldenIdsAndMasks() {
-        Path dir = Fixtures.clipB32();
+        Path dir = TestData.clipB32();
         JsonNode golden = Fixtures.json(dir.resolve("golden/golden.json"));
         ClipTokenizer tokenizer = ClipTokenizer.load(dir);
         TokenBatch batch = tokenizer.encodeBatch(texts(golden), Padding.MAX_LENGTH);
@@ -40,7 +41,7 @@ class ClipTokenizerBatchTest {
 
     @Test
     void tinyBatchPaddedToMaxLengthMatchesGoldenFastIdsAndMasks() {
-        Path dir = Fixtures.clipTiny();
+        Path dir = TestData.clipTiny();
         JsonNode golden = Fixtures.json(dir.resolve("golden/golden.json"));
         TokenBatch batch = ClipTokenizer.load(dir).encodeBatch(texts(golden), Padding.MAX_LENGTH);
         for (int i = 0; i < batch.size(); i++) {
@@ -53,7 +54,7 @@ class ClipTokenizerBatchTest {
 
     @Test
     void truncationKeepsBosFirst75TextTokensAndEos() {
-        Path dir = Fixtures.clipB32();
+        Path dir = TestData.clipB32();
         JsonNode longText = Fixtures.json(dir.resolve("golden/golden.json")).path("texts").get(10);
         int[] full = Fixtures.ints(longText.path("fast_ids_unpadded"));
         ClipTokenizer tokenizer = ClipTokenizer.load(dir);
@@ -67,7 +68,7 @@ class ClipTokenizerBatchTest {
 
     @Test
     void longestPaddingPadsToTheLongestRowWithPadId() {
-        ClipTokenizer tokenizer = ClipTokenizer.load(Fixtures.clipTiny());
+        ClipTokenizer tokenizer = ClipTokenizer.load(TestData.clipTiny());
         TokenBatch batch = tokenizer.encodeBatch(List.of("a photo of a cat", "", "dog"), Padding.LONGEST);
         assertEquals(7, batch.width());
         assertArrayEquals(new int[] {7, 2, 3}, batch.lengths());
@@ -78,14 +79,14 @@ class ClipTokenizerBatchTest {
 
     @Test
     void emptyBatchHasNoRows() {
-        TokenBatch batch = ClipTokenizer.load(Fixtures.clipTiny()).encodeBatch(List.of(), Padding.LONGEST);
+        TokenBatch batch = ClipTokenizer.load(TestData.clipTiny()).encodeBatch(List.of(), Padding.LONGEST);
         assertEquals(0, batch.size());
         assertEquals(0, batch.width());
     }
 
     @Test
     void clipSpecialIdsAndContextLength() {
-        ClipTokenizer tokenizer = ClipTokenizer.load(Fixtures.clipB32());
+        ClipTokenizer tokenizer = ClipTokenizer.load(TestData.clipB32());
         assertEquals(49406, tokenizer.bosId());
         assertEquals(49407, tokenizer.eosId());
         assertEquals(49407, tokenizer.padId());

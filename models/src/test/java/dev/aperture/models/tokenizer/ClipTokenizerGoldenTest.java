@@ -1,5 +1,6 @@
 package dev.aperture.models.tokenizer;
 
+import dev.aperture.models.TestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,23 +60,23 @@ class ClipTokenizerGoldenTest {
 
     @Test
     void tokenizerJsonReproducesEveryFastId() {
-        assertAllMatch(ClipTokenizer.load(Fixtures.clipTiny()), "clip-tiny tokenizer.json");
+        assertAllMatch(ClipTokenizer.load(TestData.clipTiny()), "clip-tiny tokenizer.json");
     }
 
     @Test
     void vocabAndMergesReproduceEveryFastId(@TempDir Path dir) {
-        assertAllMatch(ClipTokenizer.load(Fixtures.slowFilesOnly(Fixtures.clipTiny(), dir)),
+        assertAllMatch(ClipTokenizer.load(Fixtures.slowFilesOnly(TestData.clipTiny(), dir)),
                 "clip-tiny vocab.json + merges.txt");
     }
 
     @Test
     void b32TokenizerJsonReproducesEveryFastId() {
-        assertAllMatch(ClipTokenizer.load(Fixtures.clipB32()), "clip-b32-synthetic tokenizer.json");
+        assertAllMatch(ClipTokenizer.load(TestData.clipB32()), "clip-b32-synthetic tokenizer.json");
     }
 
     @Test
     void b32VocabAndMergesReproduceEveryFastId(@TempDir Path dir) {
-        assertAllMatch(ClipTokenizer.load(Fixtures.slowFilesOnly(Fixtures.clipB32(), dir)),
+        assertAllMatch(ClipTokenizer.load(Fixtures.slowFilesOnly(TestData.clipB32(), dir)),
                 "clip-b32-synthetic vocab.json + merges.txt");
     }
 
@@ -90,8 +91,8 @@ class ClipTokenizerGoldenTest {
      */
     @Test
     void b32LoadingPathsDifferOnlyOnCaseVariantEndOfTextFollowedByPunctuation(@TempDir Path dir) {
-        ClipTokenizer json = ClipTokenizer.load(Fixtures.clipB32());
-        ClipTokenizer slow = ClipTokenizer.load(Fixtures.slowFilesOnly(Fixtures.clipB32(), dir));
+        ClipTokenizer json = ClipTokenizer.load(TestData.clipB32());
+        ClipTokenizer slow = ClipTokenizer.load(Fixtures.slowFilesOnly(TestData.clipB32(), dir));
         String text = "<|ENDOFTEXT|>!!";
         assertArrayEquals(json.encode("<|ENDOFTEXT|> !!"), json.encode(text), "JSON regex: |> and !! apart");
         assertArrayEquals(slow.encode("<| ENDOFTEXT |>!!"), slow.encode(text), "CLIP regex: |>!! together");

@@ -1,5 +1,6 @@
 package dev.aperture.models.tokenizer;
 
+import dev.aperture.models.TestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class ClipTokenizerRobustnessTest {
 
     @BeforeAll
     static void load() {
-        tiny = ClipTokenizer.load(Fixtures.clipTiny());
+        tiny = ClipTokenizer.load(TestData.clipTiny());
     }
 
     @Test
@@ -56,7 +57,7 @@ class ClipTokenizerRobustnessTest {
     @Test
     void unnormalizedSpecialTokenMatchesOnlyVerbatim() {
         // clip-b32 marks <|endoftext|> un-normalized: only the raw text is searched, so a case variant is plain text.
-        ClipTokenizer b32 = ClipTokenizer.load(Fixtures.clipB32());
+        ClipTokenizer b32 = ClipTokenizer.load(TestData.clipB32());
         assertArrayEquals(new int[] {49406, 49407, 49407}, b32.encode("<|endoftext|>"));
         int[] upper = b32.encode("<|ENDOFTEXT|>");
         assertTrue(upper.length > 3, Arrays.toString(upper));
@@ -92,7 +93,7 @@ class ClipTokenizerRobustnessTest {
     @Test
     void concurrentEncodingEqualsSequential() throws Exception {
         List<Fixtures.GoldenText> golden = Fixtures.tokenizerGolden();
-        ClipTokenizer fresh = ClipTokenizer.load(Fixtures.clipTiny());
+        ClipTokenizer fresh = ClipTokenizer.load(TestData.clipTiny());
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int thread = 0; thread < 8; thread++) {

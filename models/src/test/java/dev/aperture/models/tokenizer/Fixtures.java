@@ -1,5 +1,6 @@
 package dev.aperture.models.tokenizer;
 
+import dev.aperture.models.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -15,23 +16,8 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static Path testdata() {
-        String dir = System.getProperty("aperture.testdata");
-        Path path = dir != null ? Path.of(dir) : Path.of("../testdata");
-        if (!Files.isDirectory(path)) {
-            throw new IllegalStateException("test fixtures not found at " + path.toAbsolutePath()
-                    + " (set -Daperture.testdata)");
-        }
-        return path;
-    }
 
-    static Path clipTiny() {
-        return testdata().resolve("clip-tiny");
-    }
 
-    static Path clipB32() {
-        return testdata().resolve("clip-b32-synthetic");
-    }
 
     static JsonNode json(Path file) {
         try {
@@ -56,7 +42,7 @@ final class Fixtures {
     static List<GoldenText> tokenizerGolden() {
         List<GoldenText> entries = new ArrayList<>();
         int index = 0;
-        for (JsonNode entry : json(clipTiny().resolve("tokenizer_golden.json"))) {
+        for (JsonNode entry : json(TestData.clipTiny().resolve("tokenizer_golden.json"))) {
             entries.add(new GoldenText(index++, entry.path("text").asText(), ints(entry.path("fast_ids"))));
         }
         return entries;

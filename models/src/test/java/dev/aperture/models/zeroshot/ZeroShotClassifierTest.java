@@ -3,9 +3,9 @@ package dev.aperture.models.zeroshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.InputException;
-import dev.aperture.models.Fixtures;
+import dev.aperture.models.TestData;
 import dev.aperture.models.ImageInput;
-import dev.aperture.models.NpyArray;
+import dev.aperture.models.Npy;
 import dev.aperture.models.clip.ClipModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Zero-shot classification on the tiny CLIP fixture, checked against the reference's logits and by hand. */
 class ZeroShotClassifierTest {
     private static final double LOGIT_TOLERANCE = 1e-3;
-    private static final Path TINY = Fixtures.path("clip-tiny");
+    private static final Path TINY = TestData.clipTiny();
 
     private static ClipModel model;
     private static List<String> labels;
@@ -58,7 +58,7 @@ class ZeroShotClassifierTest {
     @Test
     void logitsAndScoresMatchReferenceWithVerbatimLabels() {
         ZeroShotClassifier classifier = new ZeroShotClassifier(model, List.of("{}"));
-        NpyArray referenceLogits = NpyArray.read(TINY.resolve("golden/logits_per_image.npy"));
+        Npy referenceLogits = Npy.read(TINY.resolve("golden/logits_per_image.npy"));
         for (int image = 0; image < 5; image++) {  // the PNG images; decoding is exact for them
             String file = List.of("gradient_64x64_rgb.png", "shapes_80x60_rgb.png", "noise_64x40_rgb.png",
                     "radial_40x56_gray.png", "alpha_48x48_rgba.png").get(image);

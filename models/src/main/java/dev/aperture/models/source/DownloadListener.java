@@ -1,0 +1,53 @@
+package dev.aperture.models.source;
+
+/**
+ * Told about each file downloaded from the hub, to show progress. Calls for one file come from one thread, in
+ * order: {@code started}, any number of {@code progressed}, then {@code finished} or {@code failed}.
+ */
+public interface DownloadListener {
+
+    /**
+     * A download begins.
+     *
+     * @param fileName   the file's name in the repository
+     * @param totalBytes its size, or -1 when the server did not say
+     * @param resumedAt  bytes already on disk from an interrupted download (0 for a fresh one)
+     */
+    void started(String fileName, long totalBytes, long resumedAt);
+
+    /** {@code bytesDone} of the file (counting resumed bytes) are on disk. */
+    void progressed(String fileName, long bytesDone);
+
+    /** The file is downloaded and verified. */
+    void finished(String fileName);
+
+    /** The download failed (the exception that says why is thrown to the caller right after). */
+    default void failed(String fileName) {
+    }
+
+    /** A listener that shows nothing. */
+    static DownloadListener quiet() {
+        return new DownloadListener() {
+            @Override
+            public void started(String fileName, long totalBytes, long resumedAt) {
+            }
+
+            @Override
+            public void progressed(String fileName, long bytesDone) {
+            }
+
+            @Override
+            public void finished(String fileName) {
+            }
+        };
+    }
+
+    /**
+     * A progress bar on stderr when the process runs in an interactive terminal, else quiet. Since JDK 22
+     * {@code System.console()} is non-null even when output is redirected, so {@code isTerminal()} decides.
+     */
+    static DownloadListener forTerminal() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal() ? new TerminalProgressBar(System.err) : quiet();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.aperture.models.source;
+
+import dev.aperture.core.ApertureException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Fetches files of one hub model into the cache. The first HEAD resolves the revision to a commit; every later
+ * request asks for that commit, so a branch that moves during the download cannot mix two versions.
+ * A file already in the snapshot costs one HEAD and no GET; a blob shared with another snapshot is only linked.
+ */
+final class HubFetcher implements FileFetcher {
+
+    private final HubRef ref;
+    private final HubCache cache;
+    private final HubClient client;
+    private final BlobDownloader downloader;
+    private String commit;
+
+    HubFetcher(HubRef ref, HubCache cache, HubClient client, BlobDownloader downloader) {
+        this.ref = ref;
+        this.cache = cache;
+        this.client = client;
+        this.downloader = downloader;
+    }
+
+    /** The commit the revision resolved to, null before the first answer that named one. */
+    String commit() {
+        return commit;
+    }
+
+    @Override
+    public Optional<Path> fetch(String fileName) {
+        RemoteFile remote = head(fileName);
+        if (!remote.exists()) {
+            if (commit != null) {
+                cache.markMissing(commit, fileName);
+            }
+            return Optional.empty();
+        }
+        Optional<Path> cached = cache.cachedFile(commit, fileName);
+        if (cached.isPresent() && isCurrent(cached.get(), cache.blob(remote.etag()))) {
+            return cached;
+        }
+        downloader.ensureBlob(remote);
+        return Optional.of(cache.linkSnapshot(commit, fileName, remote.etag()));
+    }
+
+    @Override
+    public boolean exists(String fileName) {
+        return head(fileName).exists();
+    }
+
+    private RemoteFile head(String fileName) {
+        RemoteFile remote = client.head(ref, commit != null ? commit : ref.revision(), fileName);
+        if (remote.commit() != null) {
+            if (commit == null) {
+                commit = remote.commit();
+            } else if (!commit.equals(remote.commit())) {
+                throw new ApertureException("the hub answered for commit " + remote.commit() + " when asked for "
+                        + commit + " ('" + fileName + "' of " + ref.repoId() + ")");
+            }
+        }
+        return remote;
+    }
+
+    /** A snapshot entry is current when it resolves to the blob the hub names (a link or a same-size copy). */
+    private static boolean isCurrent(Path entry, Path blob) {
+        try {
+            return Files.isRegularFile(blob) && (Files.isSameFile(entry, blob)
+                    || (!Files.isSymbolicLink(entry) && Files.size(entry) == Files.size(blob)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

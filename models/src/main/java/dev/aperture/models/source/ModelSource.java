@@ -1,0 +1,176 @@
+package dev.aperture.models.source;
+
+import dev.aperture.core.ApertureException;
+import dev.aperture.core.InputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Turns what a user calls a model into a local folder holding its files. The reference is either
+ * <ul>
+ *   <li>a local folder ({@code ./my-clip}, {@code /models/clip}, or any existing directory), used in place; or</li>
+ *   <li>a Hugging Face hub id, {@code org/name} or {@code org/name@revision}, found in (or downloaded into) the
+ *       huggingface_hub cache, whose layout both Python and Aperture read and write (see {@link HubCache}).</li>
+ * </ul>
+ * A hub model whose revision the cache already resolves to a complete snapshot (every wanted file present or
+ * recorded in {@code .no_exist} as absent upstream) is used without any network access. Otherwise the revision
+ * is resolved to a commit with HEAD requests and only the missing files of {@link HubOptions#files()} are
+ * downloaded, verified and linked into {@code snapshots/<commit>}; if the hub is unreachable and the cached
+ * snapshot lacks only optional files, the cached snapshot is used. Offline mode uses the cache alone.
+ */
+public final class ModelSource {
+
+    /** The model the CLI uses when none is named. */
+    public static final String DEFAULT_MODEL = "openai/clip-vit-base-patch32";
+
+    private ModelSource() {
+    }
+
+    /** {@link #resolve(String, HubOptions)} with {@link HubOptions#fromEnvironment()}. */
+    public static Path resolve(String modelRef) {
+        return resolve(modelRef, HubOptions.fromEnvironment());
+    }
+
+    /**
+     * Returns the folder holding the model's files ({@code snapshots/<commit>} for a hub model).
+     *
+     * @param modelRef a local folder, {@code org/name} or {@code org/name@revision}
+     * @param options  endpoint, token, cache folder, offline flag, progress listener and wanted files
+     * @throws InputException  if the reference is malformed or unsafe, a required file is missing, the model is
+     *                         gated or private, offline mode lacks files, or only pickle weights exist
+     * @throws dev.aperture.core.FormatException if a download does not match its digest (nothing is cached then)
+     * @throws ApertureException if the hub cannot be reached or answers with an unexpected error
+     */
+    public static Path resolve(String modelRef, HubOptions options) {
+        Optional<Path> folder = localFolder(modelRef);
+        if (folder.isPresent()) {
+            return checkedLocalFolder(folder.get(), options.files());
+        }
+        HubRef ref = HubRef.parse(modelRef);
+        HubCache cache = new HubCache(options.cacheDir(), ref);
+        Optional<String> cachedCommit = cache.commitFor(ref);
+        Optional<SnapshotCheck> cached = cachedCommit.map(commit -> SnapshotCheck.of(cache, commit, ref,
+                options.files()));
+        boolean usable = cached.isPresent() && cached.get().missing().isEmpty();
+        if (usable && (options.offline() || cached.get().complete())) {
+            return cache.snapshot(cachedCommit.get());
+        }
+        if (options.offline()) {
+            throw offlineMiss(ref, cache, cachedCommit, cached);
+        }
+        try (HubClient client = new HubClient(options)) {
+            return download(ref, cache, client, options);
+        } catch (HubClient.UnreachableException e) {
+            if (usable) {
+                // Only optional files were unaccounted for (a cache Python filled for another use): what is
+                // cached is enough, as huggingface_hub also falls back to its cache when the hub is unreachable.
+                return cache.snapshot(cachedCommit.get());
+            }
+            throw unreachable(ref, cache, options.files(), e);
+        }
+    }
+
+    /** A reference is a local folder when it is spelled like a path or names an existing directory. */
+    private static Optional<Path> localFolder(String modelRef) {
+        if (modelRef == null || modelRef.isBlank()) {
+            throw new InputException("model reference is empty: give a local folder or a hub id like "
+                    + DEFAULT_MODEL);
+        }
+        boolean spelledAsPath = modelRef.startsWith("/") || modelRef.startsWith("./") || modelRef.startsWith("../")
+                || modelRef.startsWith("~") || modelRef.equals(".") || modelRef.equals("..")
+                || modelRef.contains("\\") || modelRef.matches("[A-Za-z]:.*");
+        Path path = Path.of(modelRef.startsWith("~/") ? System.getProperty("user.home") + modelRef.substring(1)
+                : modelRef);
+        if (Files.isDirectory(path)) {
+            return Optional.of(path);
+        }
+        if (spelledAsPath) {
+            throw new InputException("model folder " + path.toAbsolutePath().normalize()
+                    + " does not exist (or is not a folder)");
+        }
+        return Optional.empty();
+    }
+
+    private static Path checkedLocalFolder(Path folder, ModelFiles files) {
+        FileFetcher local = new FileFetcher() {
+            @Override
+            public Optional<Path> fetch(String fileName) {
+                Path file = RepoPaths.resolve(folder, fileName);
+                return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+            }
+
+            @Override
+            public boolean exists(String fileName) {
+                return fetch(fileName).isPresent();
+            }
+        };
+        List<String> missing = files.collect(local, "model folder " + folder);
+        if (!missing.isEmpty()) {
+            throw new InputException("model folder " + folder.toAbsolutePath() + " lacks: "
+                    + String.join("; ", missing));
+        }
+        return folder;
+    }
+
+    private static Path download(HubRef ref, HubCache cache, HubClient client, HubOptions options) {
+        HubFetcher hub = new HubFetcher(ref, cache, client, new BlobDownloader(client, cache, options.listener(),
+                options.timeout()));
+        List<String> missing = options.files().collect(hub, "hub model " + ref);
+        if (hub.commit() == null) {
+            throw new InputException("hub model " + ref + " has none of the files it needs: "
+                    + String.join("; ", missing));
+        }
+        if (!missing.isEmpty()) {
+            throw new InputException("hub model " + ref.repoId() + " at revision " + ref.revision() + " (commit "
+                    + hub.commit() + ") lacks required files: " + String.join("; ", missing)
+                    + " (its files: " + client.endpoint() + "/" + ref.repoId() + "/tree/" + ref.revision() + ")");
+        }
+        cache.writeRef(ref, hub.commit());
+        return cache.snapshot(hub.commit());
+    }
+
+    private static InputException offlineMiss(HubRef ref, HubCache cache, Optional<String> commit,
+                                              Optional<SnapshotCheck> cached) {
+        String prefix = "offline mode (HF_HUB_OFFLINE=1 or --offline): hub model " + ref + " is not complete in the"
+                + " cache " + cache.repoFolder() + ": ";
+        String detail = commit.isEmpty()
+                ? (ref.revisionIsCommit() ? "no snapshot " + cache.snapshot(ref.revision())
+                        : "no " + cache.refFile(ref.revision()) + " saying which commit '" + ref.revision() + "' is")
+                        + ", so no file of it is cached"
+                : "snapshot " + cache.snapshot(commit.get()) + " lacks "
+                        + String.join("; ", cached.orElseThrow().missing());
+        return new InputException(prefix + detail + ". Run once without offline mode to download it.");
+    }
+
+    private static ApertureException unreachable(HubRef ref, HubCache cache, ModelFiles files,
+                                                 HubClient.UnreachableException cause) {
+        String advice = completeSnapshots(cache, ref, files).stream().findFirst()
+                .map(commit -> "The cache has a complete copy of " + ref.repoId() + " at commit " + commit + " ("
+                        + cache.snapshot(commit) + "): use " + ref.repoId() + "@" + commit
+                        + " with --offline (or HF_HUB_OFFLINE=1), or pass that folder as the model.")
+                .orElse("The cache " + cache.repoFolder() + " has no complete copy of it: connect to the network "
+                        + "(or set HF_ENDPOINT to a reachable mirror) and run again; use --offline only once it is cached.");
+        return new ApertureException("cannot download hub model " + ref + ": " + cause.getMessage() + ". " + advice,
+                cause);
+    }
+
+    private static List<String> completeSnapshots(HubCache cache, HubRef ref, ModelFiles files) {
+        Path snapshots = cache.repoFolder().resolve("snapshots");
+        if (!Files.isDirectory(snapshots)) {
+            return List.of();
+        }
+        try (Stream<Path> commits = Files.list(snapshots)) {
+            return commits.map(path -> path.getFileName().toString())
+                    .filter(HubRef::isCommitHash)
+                    .filter(commit -> SnapshotCheck.of(cache, commit, ref, files).missing().isEmpty())
+                    .sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
