@@ -1,5 +1,6 @@
 package dev.aperture.models.bert;
 
+import dev.aperture.models.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.backend.cpu.CpuBackend;
@@ -26,7 +27,7 @@ public final class MiniLmFixture {
     }
 
     public static Path testdata() {
-        return Path.of(System.getProperty("aperture.testdata", "../testdata")).resolve("minilm");
+        return TestData.dir().resolve("minilm");
     }
 
     public static synchronized JsonNode golden() {

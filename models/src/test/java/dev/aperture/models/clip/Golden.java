@@ -1,6 +1,5 @@
 package dev.aperture.models.clip;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,11 +10,6 @@ final class Golden {
     private Golden() {
     }
 
-    static Path testdata() {
-        String dir = System.getProperty("aperture.testdata");
-        assertTrue(dir != null, "system property aperture.testdata is not set (root pom surefire config)");
-        return Path.of(dir);
-    }
 
     static float[] flatten(float[][] rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Locates the shared test fixtures (system property aperture.testdata) and reads their JSON goldens. */
+/** The tokenizer goldens: reads their JSON from the fixtures (see TestData). */
 final class Fixtures {
     private Fixtures() {
     }
