@@ -55,6 +55,17 @@ class BenchCommandTest {
         assertTrue(result.err().contains("bench: image tower"), result.err());
     }
 
+    /** The real ViT-B/32 dimensions (151M generated parameters): a few seconds. */
+    @Test
+    void runsTheFullSizeVitB32Once() throws IOException {
+        Result result = run("bench", "--random", "vit-b-32", "--iterations", "1", "--warmup", "0", "--labels", "2",
+                "--threads", "2", "--json");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode report = JSON.readTree(result.out());
+        assertEquals(4, report.get("stages").size());
+        assertTrue(report.get("peakRssBytes").asLong() > 600L << 20, "151M float32 weights are resident: " + report);
+    }
+
     @Test
     void tablePrintsOneRowPerStageAndPeakMemory() {
         Result result = run("bench", "--random", "tiny", "--iterations", "1", "--warmup", "0", "--threads", "1");
