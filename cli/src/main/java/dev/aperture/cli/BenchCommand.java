@@ -269,8 +269,10 @@ final class BenchCommand implements Callable<Integer> {
             lines.write(root);
             return;
         }
-        out.printf(Locale.ROOT, "model %s | backend %s, %d threads | batch %d | %d timed calls after %d warm-up%n",
-                modelName, backend, resolvedThreads, batch, iterations, warmup);
+        // CPU threads matter to the cpu backend only (auto may pick either; the count is shown as asked).
+        String backendText = backend.equals("opencl") ? backend : backend + ", " + resolvedThreads + " threads";
+        out.printf(Locale.ROOT, "model %s | backend %s | batch %d | %d timed calls after %d warm-up%n",
+                modelName, backendText, batch, iterations, warmup);
         out.printf(Locale.ROOT, "%-32s %5s %9s %9s %9s %9s %9s  %s%n",
                 "stage", "batch", "p50 ms", "p90 ms", "p99 ms", "min ms", "mean ms", "throughput");
         for (Stage stage : stages) {
