@@ -1,5 +1,6 @@
 package dev.aperture.models.clip;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.InputException;
@@ -246,7 +247,7 @@ public final class SyntheticClip {
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode readJsonResource(String file) {
+    private static JsonNode readJsonResource(String file) {
         try (InputStream in = resource(file)) {
             return JSON.readTree(in);
         } catch (IOException e) {
