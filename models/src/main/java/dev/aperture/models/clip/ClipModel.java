@@ -78,13 +78,30 @@ public final class ClipModel implements AutoCloseable {
         }
     }
 
-    /** The folder this model was loaded from. */
+    /**
+     * A model from parts already built ({@link SyntheticClip} builds one in memory). Takes ownership of
+     * {@code backend} and {@code towers}: closing the model closes them.
+     */
+    static ClipModel fromParts(Path directory, Backend backend, ClipTowers towers, ClipTokenizer tokenizer,
+                               ImagePreprocessor preprocessor, int batchSize) {
+        return new ClipModel(directory, backend, towers, tokenizer, preprocessor, batchSize);
+    }
+
+    /** The folder this model was loaded from; {@code null} for a model built in memory ({@link SyntheticClip}). */
     public Path directory() {
         return directory;
     }
 
     public ClipConfig config() {
         return towers.config();
+    }
+
+    /**
+     * The towers themselves, for callers that feed token ids or preprocessed pixels directly (benchmarks timing
+     * the towers without tokenization or image decoding). Owned by this model: do not close them.
+     */
+    public ClipTowers towers() {
+        return towers;
     }
 
     public ClipTokenizer tokenizer() {

@@ -5,6 +5,7 @@ import dev.aperture.models.Npy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.backend.cpu.CpuBackend;
+import dev.aperture.core.safetensors.TensorSource;
 import dev.aperture.backend.gpu.OpenClBackend;
 import dev.aperture.models.OpenClRequirement;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +50,7 @@ class ClipB32SyntheticTest {
 
     private static JsonNode manifest;
     private static JsonNode goldenTexts;
-    private static InMemoryTensors weights;
+    private static TensorSource weights;
     private static ClipConfig config;
     private static CpuBackend twoThreads;
     private static ClipTowers towersOnTwoThreads;
@@ -69,17 +71,7 @@ class ClipB32SyntheticTest {
         manifest = json.readTree(fixture().resolve("weights_manifest.json").toFile());
         goldenTexts = json.readTree(fixture().resolve("golden/golden.json").toFile()).get("texts");
         config = ClipConfig.load(fixture().resolve("config.json"));
-        weights = new InMemoryTensors();
-        for (JsonNode tensor : manifest.get("tensors")) {
-            long[] shape = new long[tensor.get("shape").size()];
-            long count = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = tensor.get("shape").get(i).asLong();
-                count *= shape[i];
-            }
-            String name = tensor.get("name").asText();
-            weights.put(name, SyntheticWeights.generate(name, Math.toIntExact(count)), shape);
-        }
+        weights = SyntheticClip.tensors(config);
     }
 
     @AfterAll
@@ -123,6 +115,26 @@ class ClipB32SyntheticTest {
         assertEquals(0xe220a8397b1dcdafL, SyntheticWeights.splitMix64(0, 0));
         assertEquals(0x6e789e6aa1b965f4L, SyntheticWeights.splitMix64(0, 1));
         assertEquals(0x06c45d188009454fL, SyntheticWeights.splitMix64(0, 2));
+    }
+
+    @Test
+    void generatorMakesExactlyTheManifestTensorsWithTheirShapes() {
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonNode tensor : manifest.get("tensors")) {
+            String name = tensor.get("name").asText();
+            names.add(name);
+            long[] shape = new long[tensor.get("shape").size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = tensor.get("shape").get(i).asLong();
+            }
+            assertArrayEquals(shape, weights.tensor(name).shape(), name);
+        }
+        assertEquals(new java.util.TreeSet<>(names), new java.util.TreeSet<>(weights.names()));
+    }
+
+    @Test
+    void namedArchitectureVitB32IsTheFixtureConfig() {
+        assertEquals(config, SyntheticClip.config(SyntheticClip.VIT_B_32));
     }
 
     @Test

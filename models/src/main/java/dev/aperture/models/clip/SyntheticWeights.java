@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The weight generator of testdata/clip-b32-synthetic (README.txt, "GENERATOR SPEC"): every parameter is a
  * SplitMix64 stream seeded by the FNV-1a hash of its name, mapped to a uniform value around a per-kind center.
+ * Deterministic and name-addressed, so any tensor can be regenerated alone, in any order, bit for bit.
+ * {@link SyntheticClip} builds whole models from it.
  */
 final class SyntheticWeights {
     /** The fixed value of the one parameter that is not generated. */
@@ -76,6 +78,6 @@ final class SyntheticWeights {
         if (isBias) {
             return new double[]{0.0, 0.02};
         }
-        throw new IllegalArgumentException("No generator rule for parameter '" + name + "'");
+        throw new IllegalArgumentException("No synthetic-weight rule for parameter '" + name + "'");
     }
 }

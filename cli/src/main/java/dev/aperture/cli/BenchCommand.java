@@ -1,0 +1,314 @@
+package dev.aperture.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aperture.core.safetensors.DType;
+import dev.aperture.models.ImageInput;
+import dev.aperture.models.ModelOptions;
+import dev.aperture.models.clip.ClipModel;
+import dev.aperture.models.clip.ClipTowers;
+import dev.aperture.models.clip.SyntheticClip;
+import dev.aperture.models.zeroshot.ZeroShotClassifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code aperture bench}: end-to-end speed of a CLIP model on this machine. Times the image tower (a batch of
+ * random preprocessed pixels), the text tower (a batch of 8-token prompts, then of 77-token prompts) and a whole
+ * classification (one image decoded, preprocessed and ranked against labels whose embeddings are cached by the
+ * warm-up), after warm-up calls. Prints latency percentiles and throughput, and the process's peak resident memory.
+ *
+ * <p>This is a quick check for users; the kernels' numbers of record come from the JMH benchmarks.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time the image tower, the text tower and classification on this machine: latency "
+                + "percentiles (ms), throughput and peak resident memory, as a table (or --json).")
+final class BenchCommand implements Callable<Integer> {
+    private static final int SHORT_PROMPT_TOKENS = 8;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelLocation location;
+
+    @Option(names = "--random", paramLabel = "ARCH",
+            description = "Instead of --model, a model with synthetic random weights built in memory: vit-b-32, "
+                    + "vit-b-16 (or tiny, for tests). No download.")
+    String randomArchitecture;
+
+    @Option(names = "--dtype", paramLabel = "f32|f16|bf16",
+            description = "With --random: write the synthetic weights in this dtype to a temporary model folder and "
+                    + "load it memory-mapped like a downloaded model (deleted afterwards).")
+    String dtype;
+
+    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
+            description = "Compute backend: cpu, opencl or auto (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "CPU threads (default: one per processor).")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
+            description = "Images / prompts per tower call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--iterations", defaultValue = "20", paramLabel = "N",
+            description = "Timed calls per stage (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
+            description = "Untimed calls per stage before timing (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--labels", defaultValue = "10", paramLabel = "N",
+            description = "Labels in the classification stage (default: ${DEFAULT-VALUE}).")
+    int labelCount;
+
+    @Option(names = "--json", description = "One JSON object on stdout instead of the table.")
+    boolean json;
+
+    private PrintWriter progress;
+
+    /** One timed stage's result. */
+    private record Stage(String name, String unit, LatencyStats stats) {
+    }
+
+    @Override
+    public Integer call() {
+        validate();
+        progress = spec.commandLine().getErr();
+        // The towers are called with exactly --batch inputs; the model's own batching only splits the labels.
+        ModelOptions options = ModelOptions.defaults().withBackend(backend).withThreads(threads);
+        Path temporaryFolder = null;
+        try {
+            long loadStart = System.nanoTime();
+            ClipModel loaded;
+            if (randomArchitecture != null && dtype != null) {
+                temporaryFolder = createTemporaryFolder();
+                say("writing synthetic " + randomArchitecture + " weights (" + dtype + ") to " + temporaryFolder);
+                SyntheticClip.writeModelFolder(temporaryFolder, randomArchitecture, parseDtype());
+                say("loading it");
+                loaded = ClipModel.load(temporaryFolder, options);
+            } else if (randomArchitecture != null) {
+                say("building synthetic " + randomArchitecture + " in memory");
+                loaded = SyntheticClip.model(randomArchitecture, options);
+            } else {
+                Path folder = location.resolveFolder();
+                say("loading " + folder);
+                loaded = ClipModel.load(folder, options);
+            }
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            try (ClipModel model = loaded) {
+                List<Stage> stages = new ArrayList<>();
+                long[] firstClassifyNanos = new long[1];
+                runStages(model, stages, firstClassifyNanos);
+                report(model, loadSeconds, firstClassifyNanos[0] / 1e6, stages);
+            }
+        } finally {
+            deleteQuietly(temporaryFolder);
+        }
+        return 0;
+    }
+
+    private void validate() {
+        if (batch < 1 || iterations < 1 || labelCount < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch, --iterations and --labels must be at least 1");
+        }
+        if (warmup < 0 || threads < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup and --threads must not be negative");
+        }
+        if (randomArchitecture != null && spec.commandLine().getParseResult().hasMatchedOption("--model")) {
+            throw new ParameterException(spec.commandLine(), "Give --model or --random, not both");
+        }
+        if (dtype != null && randomArchitecture == null) {
+            throw new ParameterException(spec.commandLine(), "--dtype needs --random");
+        }
+        if (dtype != null) {
+            parseDtype();
+        }
+    }
+
+    private DType parseDtype() {
+        return switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "f32" -> DType.F32;
+            case "f16" -> DType.F16;
+            case "bf16" -> DType.BF16;
+            default -> throw new ParameterException(spec.commandLine(), "--dtype must be f32, f16 or bf16, got " + dtype);
+        };
+    }
+
+    private void runStages(ClipModel model, List<Stage> stages, long[] firstClassifyNanos) {
+        ClipTowers towers = model.towers();
+        Random random = new Random(42);
+        float[][] pixels = randomPixels(random, batch, model.config().vision().pixelCount());
+        stages.add(time("image tower", "images/s", () -> towers.encodeImages(pixels)));
+        int[][] shortPrompts = randomPrompts(model, random, batch, SHORT_PROMPT_TOKENS);
+        stages.add(time("text tower, " + SHORT_PROMPT_TOKENS + " tokens", "prompts/s",
+                () -> towers.encodeText(shortPrompts, null)));
+        int contextLength = model.config().text().maxPositionEmbeddings();
+        int[][] longPrompts = randomPrompts(model, random, batch, contextLength);
+        stages.add(time("text tower, " + contextLength + " tokens", "prompts/s",
+                () -> towers.encodeText(longPrompts, null)));
+
+        ZeroShotClassifier classifier = new ZeroShotClassifier(model);
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < labelCount; i++) {
+            labels.add("object number " + i);
+        }
+        ImageInput image = ImageInput.of(randomImage(random));
+        say("classify: embedding " + labelCount + " labels (first call)");
+        long start = System.nanoTime();
+        classifier.classify(image, labels);
+        firstClassifyNanos[0] = System.nanoTime() - start;
+        Stage classify = time("classify 1 image, " + labelCount + " labels", "images/s",
+                () -> classifier.classify(image, labels));
+        stages.add(new Stage(classify.name(), classify.unit(), withItems(classify.stats(), 1)));
+    }
+
+    private Stage time(String name, String unit, Runnable call) {
+        say(name + ": " + warmup + " warm-up, " + iterations + " timed calls");
+        for (int i = 0; i < warmup; i++) {
+            call.run();
+        }
+        long[] nanos = new long[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long start = System.nanoTime();
+            call.run();
+            nanos[i] = System.nanoTime() - start;
+        }
+        return new Stage(name, unit, LatencyStats.of(nanos, batch));
+    }
+
+    private static LatencyStats withItems(LatencyStats stats, int items) {
+        return new LatencyStats(stats.minMs(), stats.meanMs(), stats.p50Ms(), stats.p90Ms(), stats.p99Ms(),
+                stats.samples(), items);
+    }
+
+    /** Preprocessed-looking pixels: roughly what normalization produces (mean 0, spread about 1). */
+    private static float[][] randomPixels(Random random, int count, int pixelCount) {
+        float[][] pixels = new float[count][pixelCount];
+        for (float[] image : pixels) {
+            for (int i = 0; i < image.length; i++) {
+                image[i] = (float) random.nextGaussian();
+            }
+        }
+        return pixels;
+    }
+
+    /**
+     * Prompts of exactly {@code length} tokens: BOS, random word ids, EOS — what the tokenizer makes of a text of
+     * that length. No padding, so every position is computed.
+     */
+    private static int[][] randomPrompts(ClipModel model, Random random, int count, int length) {
+        int[] bosEos = model.tokenizer().encode("");
+        int bos = bosEos[0];
+        int eos = bosEos[bosEos.length - 1];
+        int[][] prompts = new int[count][length];
+        for (int[] prompt : prompts) {
+            prompt[0] = bos;
+            for (int i = 1; i < length - 1; i++) {
+                prompt[i] = 256 + random.nextInt(Math.min(bos, eos) - 256);   // ordinary BPE tokens
+            }
+            prompt[length - 1] = eos;
+        }
+        return prompts;
+    }
+
+    /** A photo-sized image, so decoding-free preprocessing (resize, crop, normalize) is timed at a real size. */
+    private static BufferedImage randomImage(Random random) {
+        BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        return image;
+    }
+
+    private void report(ClipModel model, double loadSeconds, double firstClassifyMs, List<Stage> stages) {
+        long peakRssBytes = PeakMemory.peakResidentBytes();
+        String modelName = randomArchitecture != null
+                ? "synthetic " + randomArchitecture + (dtype != null ? " (" + dtype + " file)" : " (F32, in memory)")
+                : location.model;
+        int resolvedThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonLines lines = new JsonLines(out);
+            ObjectNode root = lines.newObject();
+            root.put("model", modelName).put("backend", backend).put("threads", resolvedThreads).put("batch", batch)
+                    .put("warmup", warmup).put("iterations", iterations).put("loadSeconds", loadSeconds)
+                    .put("firstClassifyMs", firstClassifyMs).put("peakRssBytes", peakRssBytes);
+            ArrayNode list = root.putArray("stages");
+            for (Stage stage : stages) {
+                LatencyStats stats = stage.stats();
+                list.addObject().put("stage", stage.name()).put("batch", stats.itemsPerCall())
+                        .put("p50Ms", stats.p50Ms()).put("p90Ms", stats.p90Ms()).put("p99Ms", stats.p99Ms())
+                        .put("minMs", stats.minMs()).put("meanMs", stats.meanMs())
+                        .put("throughput", stats.throughputPerSecond()).put("unit", stage.unit());
+            }
+            lines.write(root);
+            return;
+        }
+        // CPU threads matter to the cpu backend only (auto may pick either; the count is shown as asked).
+        String backendText = backend.equals("opencl") ? backend : backend + ", " + resolvedThreads + " threads";
+        out.printf(Locale.ROOT, "model %s | backend %s | batch %d | %d timed calls after %d warm-up%n",
+                modelName, backendText, batch, iterations, warmup);
+        out.printf(Locale.ROOT, "%-32s %5s %9s %9s %9s %9s %9s  %s%n",
+                "stage", "batch", "p50 ms", "p90 ms", "p99 ms", "min ms", "mean ms", "throughput");
+        for (Stage stage : stages) {
+            LatencyStats stats = stage.stats();
+            out.printf(Locale.ROOT, "%-32s %5d %9.2f %9.2f %9.2f %9.2f %9.2f  %.1f %s%n", stage.name(),
+                    stats.itemsPerCall(), stats.p50Ms(), stats.p90Ms(), stats.p99Ms(), stats.minMs(), stats.meanMs(),
+                    stats.throughputPerSecond(), stage.unit());
+        }
+        out.printf(Locale.ROOT, "load %.2f s | first classify (labels not cached) %.1f ms | peak RSS %s%n",
+                loadSeconds, firstClassifyMs, peakRssBytes < 0 ? "unknown" : (peakRssBytes >> 20) + " MiB");
+        out.flush();
+    }
+
+    private void say(String message) {
+        progress.println("bench: " + message);
+        progress.flush();
+    }
+
+    private static Path createTemporaryFolder() {
+        try {
+            return Files.createTempDirectory("aperture-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary folder for the synthetic weights", e);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.err.println("warning: could not delete " + folder + ": " + e.getMessage());
+        }
+    }
+}
