@@ -60,13 +60,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "load it memory-mapped like a downloaded model (deleted afterwards).")
     String dtype;
 
-    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-            description = "Compute backend: cpu, opencl or auto (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "CPU threads (default: one per processor).")
-    int threads;
+    @Mixin
+    BackendArgs backendArgs;
 
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
             description = "Images / prompts per tower call (default: ${DEFAULT-VALUE}).")
@@ -98,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         validate();
         progress = spec.commandLine().getErr();
         // The towers are called with exactly --batch inputs; the model's own batching only splits the labels.
-        ModelOptions options = ModelOptions.defaults().withBackend(backend).withThreads(threads);
+        ModelOptions options = backendArgs.options();
         Path temporaryFolder = null;
         try {
             long loadStart = System.nanoTime();
@@ -134,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
         if (batch < 1 || iterations < 1 || labelCount < 1) {
             throw new ParameterException(spec.commandLine(), "--batch, --iterations and --labels must be at least 1");
         }
-        if (warmup < 0 || threads < 0) {
+        if (warmup < 0 || backendArgs.threads < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup and --threads must not be negative");
         }
         if (randomArchitecture != null && spec.commandLine().getParseResult().hasMatchedOption("--model")) {
@@ -250,12 +245,12 @@ final class BenchCommand implements Callable<Integer> {
         String modelName = randomArchitecture != null
                 ? "synthetic " + randomArchitecture + (dtype != null ? " (" + dtype + " file)" : " (F32, in memory)")
                 : location.model;
-        int resolvedThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int resolvedThreads = backendArgs.threads > 0 ? backendArgs.threads : Runtime.getRuntime().availableProcessors();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             JsonLines lines = new JsonLines(out);
             ObjectNode root = lines.newObject();
-            root.put("model", modelName).put("backend", backend).put("threads", resolvedThreads).put("batch", batch)
+            root.put("model", modelName).put("backend", backendArgs.backend).put("threads", resolvedThreads).put("batch", batch)
                     .put("warmup", warmup).put("iterations", iterations).put("loadSeconds", loadSeconds)
                     .put("firstClassifyMs", firstClassifyMs).put("peakRssBytes", peakRssBytes);
             ArrayNode list = root.putArray("stages");
@@ -270,6 +265,7 @@ final class BenchCommand implements Callable<Integer> {
             return;
         }
         // CPU threads matter to the cpu backend only (auto may pick either; the count is shown as asked).
+        String backend = backendArgs.backend;
         String backendText = backend.equals("opencl") ? backend : backend + ", " + resolvedThreads + " threads";
         out.printf(Locale.ROOT, "model %s | backend %s | batch %d | %d timed calls after %d warm-up%n",
                 modelName, backendText, batch, iterations, warmup);

@@ -10,20 +10,15 @@ final class ModelArgs {
     @Mixin
     ModelLocation location;
 
-    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-            description = "Compute backend: cpu, opencl or auto (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "CPU threads (default: one per processor).")
-    int threads;
+    @Mixin
+    BackendArgs backendArgs;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N",
             description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     ClipModel loadClip() {
-        ModelOptions options = ModelOptions.defaults().withBackend(backend).withThreads(threads).withBatchSize(batchSize);
+        ModelOptions options = backendArgs.options().withBatchSize(batchSize);
         return ClipModel.load(location.resolveFolder(), options);
     }
 }

@@ -4,6 +4,7 @@ import dev.aperture.core.InputException;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.bert.AllMiniLmL6V2;
 import dev.aperture.models.bert.TextEmbedder;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -25,13 +26,8 @@ final class TextModelArgs {
             description = "tokenizer.json for an .onnx model (default: tokenizer.json beside it).")
     Path tokenizer;
 
-    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-            description = "Compute backend: cpu, opencl or auto (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "CPU threads (default: one per processor).")
-    int threads;
+    @Mixin
+    BackendArgs backendArgs;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N",
             description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
@@ -39,7 +35,7 @@ final class TextModelArgs {
 
     /** Loads the model; a note goes to {@code err} if the default model must be downloaded first. */
     TextEmbedder load(PrintWriter err) {
-        ModelOptions options = ModelOptions.defaults().withBackend(backend).withThreads(threads).withBatchSize(batchSize);
+        ModelOptions options = backendArgs.options().withBatchSize(batchSize);
         if (model == null) {
             AllMiniLmL6V2.ModelFiles files = AllMiniLmL6V2.resolve(message -> {
                 err.println(message);
