@@ -5,14 +5,17 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Where a register tile goes: the rows and columns of {@code y} it covers and whether it starts the
- * output ({@code y = tile + bias}, on the first k-block) or adds to it ({@code y += tile}, on later ones).
+ * Where a finished register tile goes: the rows and columns of {@code y} it covers, and whether it starts
+ * the output ({@code y = tile + bias}, on the first k-block) or adds to it ({@code y += tile}, on later ones).
  * One mutable instance per thread, re-aimed for every tile, so the hot path allocates nothing.
  */
 final class Epilogue {
     private static final VectorSpecies<Float> S = MicroKernel.S;
     private static final int LANES = MicroKernel.LANES;
+    private static final int NR = MicroKernel.NR;
 
+    /** The tile the micro-kernel just computed, {@code tile[r*NR + c]}. */
+    final float[] tile = new float[MicroKernel.MR * NR];
     float[] y;
     int rowOffset;
     int rowStride;
@@ -24,35 +27,40 @@ final class Epilogue {
     float[] bias;
     boolean accumulate;
 
-    static void storeRow(FloatVector lo, FloatVector hi, Epilogue out, int offset) {
-        float[] y = out.y;
-        if (out.cols == 2 * LANES) {
-            if (out.accumulate) {
-                lo = lo.add(FloatVector.fromArray(S, y, offset));
-                hi = hi.add(FloatVector.fromArray(S, y, offset + LANES));
-            } else if (out.bias != null) {
-                lo = lo.add(FloatVector.fromArray(S, out.bias, out.column));
-                hi = hi.add(FloatVector.fromArray(S, out.bias, out.column + LANES));
+    /** Writes the valid {@code rows x cols} of {@link #tile} into y. */
+    void apply() {
+        if (cols == NR) {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < NR; c += LANES) {
+                    applyVector(r * NR + c, rowOffset + r * rowStride + c, column + c);
+                }
             }
-            lo.intoArray(y, offset);
-            hi.intoArray(y, offset + LANES);
         } else {
-            storeRowMasked(lo, hi, out, offset);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c += LANES) {
+                    applyMasked(r * NR + c, rowOffset + r * rowStride + c, column + c, S.indexInRange(c, cols));
+                }
+            }
         }
     }
 
-    private static void storeRowMasked(FloatVector lo, FloatVector hi, Epilogue out, int offset) {
-        float[] y = out.y;
-        VectorMask<Float> loMask = S.indexInRange(0, out.cols);
-        VectorMask<Float> hiMask = S.indexInRange(LANES, out.cols);
-        if (out.accumulate) {
-            lo = lo.add(FloatVector.fromArray(S, y, offset, loMask));
-            hi = hi.add(FloatVector.fromArray(S, y, offset + LANES, hiMask));
-        } else if (out.bias != null) {
-            lo = lo.add(FloatVector.fromArray(S, out.bias, out.column, loMask));
-            hi = hi.add(FloatVector.fromArray(S, out.bias, out.column + LANES, hiMask));
+    private void applyVector(int tileIndex, int yIndex, int biasIndex) {
+        FloatVector value = FloatVector.fromArray(S, tile, tileIndex);
+        if (accumulate) {
+            value = value.add(FloatVector.fromArray(S, y, yIndex));
+        } else if (bias != null) {
+            value = value.add(FloatVector.fromArray(S, bias, biasIndex));
         }
-        lo.intoArray(y, offset, loMask);
-        hi.intoArray(y, offset + LANES, hiMask);
+        value.intoArray(y, yIndex);
+    }
+
+    private void applyMasked(int tileIndex, int yIndex, int biasIndex, VectorMask<Float> mask) {
+        FloatVector value = FloatVector.fromArray(S, tile, tileIndex);
+        if (accumulate) {
+            value = value.add(FloatVector.fromArray(S, y, yIndex, mask));
+        } else if (bias != null) {
+            value = value.add(FloatVector.fromArray(S, bias, biasIndex, mask));
+        }
+        value.intoArray(y, yIndex, mask);
     }
 }

@@ -122,10 +122,11 @@ public final class Gemm {
                         out.rows = Math.min(MicroKernel.MR, mc - ir);
                         out.rowOffset = yOffset + (ic + ir) * n + out.column;
                         switch (w.format()) {
-                            case F32 -> MicroKernel.multiply(rows, ir * kc, w.floatPanels(), bi, kc, out);
-                            case BF16 -> MicroKernel.multiplyBf16(rows, ir * kc, w.halfPanels(), bi, kc, out);
-                            case F16 -> MicroKernel.multiplyF16(rows, ir * kc, w.halfPanels(), bi, kc, out);
+                            case F32 -> MicroKernel.multiply(rows, ir * kc, w.floatPanels(), bi, kc, out.tile);
+                            case BF16 -> MicroKernel.multiplyBf16(rows, ir * kc, w.halfPanels(), bi, kc, out.tile);
+                            case F16 -> MicroKernel.multiplyF16(rows, ir * kc, w.halfPanels(), bi, kc, out.tile);
                         }
+                        out.apply();
                     }
                 }
             }

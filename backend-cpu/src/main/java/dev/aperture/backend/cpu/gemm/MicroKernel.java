@@ -15,6 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 12 FMAs: 12 FMAs per 2 loads, so the loop is bound by FMA throughput, not by memory. A is the
  * packed row block ({@code a[ai + p*MR + r]}), B the packed weight panel ({@code b[bi + p*NR + c]}).
  * The accumulators are separate locals on purpose: C2 keeps locals in registers, arrays it would not.
+ * The finished tile goes to a small per-thread buffer ({@code tile[r*NR + c]}) rather than straight into
+ * {@code y}: passing vectors to a helper that C2 declines to inline would box them, and the {@link Epilogue}
+ * (bias, accumulation, masked edges) is then plain code over that buffer.
  */
 final class MicroKernel {
     static final VectorSpecies<Float> S = VectorWidth.FLOATS;
@@ -34,7 +37,7 @@ final class MicroKernel {
     }
 
     /** f32 panels. */
-    static void multiply(float[] a, int ai, float[] b, int bi, int kc, Epilogue out) {
+    static void multiply(float[] a, int ai, float[] b, int bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -63,26 +66,22 @@ final class MicroKernel {
             c50 = b0.fma(a5, c50);
             c51 = b1.fma(a5, c51);
         }
-        Epilogue.storeRow(c00, c01, out, out.rowOffset);
-        if (out.rows > 1) {
-            Epilogue.storeRow(c10, c11, out, out.rowOffset + 1 * out.rowStride);
-        }
-        if (out.rows > 2) {
-            Epilogue.storeRow(c20, c21, out, out.rowOffset + 2 * out.rowStride);
-        }
-        if (out.rows > 3) {
-            Epilogue.storeRow(c30, c31, out, out.rowOffset + 3 * out.rowStride);
-        }
-        if (out.rows > 4) {
-            Epilogue.storeRow(c40, c41, out, out.rowOffset + 4 * out.rowStride);
-        }
-        if (out.rows > 5) {
-            Epilogue.storeRow(c50, c51, out, out.rowOffset + 5 * out.rowStride);
-        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + LANES);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + LANES);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + LANES);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + LANES);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + LANES);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + LANES);
     }
 
     /** bfloat16 panels: widen each loaded vector by shifting the 16 bits into an f32's top half. */
-    static void multiplyBf16(float[] a, int ai, short[] b, int bi, int kc, Epilogue out) {
+    static void multiplyBf16(float[] a, int ai, short[] b, int bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -111,26 +110,22 @@ final class MicroKernel {
             c50 = b0.fma(a5, c50);
             c51 = b1.fma(a5, c51);
         }
-        Epilogue.storeRow(c00, c01, out, out.rowOffset);
-        if (out.rows > 1) {
-            Epilogue.storeRow(c10, c11, out, out.rowOffset + 1 * out.rowStride);
-        }
-        if (out.rows > 2) {
-            Epilogue.storeRow(c20, c21, out, out.rowOffset + 2 * out.rowStride);
-        }
-        if (out.rows > 3) {
-            Epilogue.storeRow(c30, c31, out, out.rowOffset + 3 * out.rowStride);
-        }
-        if (out.rows > 4) {
-            Epilogue.storeRow(c40, c41, out, out.rowOffset + 4 * out.rowStride);
-        }
-        if (out.rows > 5) {
-            Epilogue.storeRow(c50, c51, out, out.rowOffset + 5 * out.rowStride);
-        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + LANES);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + LANES);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + LANES);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + LANES);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + LANES);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + LANES);
     }
 
     /** F16 panels: widen each loaded vector with shift, mask and one exponent-rebias multiply. */
-    static void multiplyF16(float[] a, int ai, short[] b, int bi, int kc, Epilogue out) {
+    static void multiplyF16(float[] a, int ai, short[] b, int bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -159,22 +154,18 @@ final class MicroKernel {
             c50 = b0.fma(a5, c50);
             c51 = b1.fma(a5, c51);
         }
-        Epilogue.storeRow(c00, c01, out, out.rowOffset);
-        if (out.rows > 1) {
-            Epilogue.storeRow(c10, c11, out, out.rowOffset + 1 * out.rowStride);
-        }
-        if (out.rows > 2) {
-            Epilogue.storeRow(c20, c21, out, out.rowOffset + 2 * out.rowStride);
-        }
-        if (out.rows > 3) {
-            Epilogue.storeRow(c30, c31, out, out.rowOffset + 3 * out.rowStride);
-        }
-        if (out.rows > 4) {
-            Epilogue.storeRow(c40, c41, out, out.rowOffset + 4 * out.rowStride);
-        }
-        if (out.rows > 5) {
-            Epilogue.storeRow(c50, c51, out, out.rowOffset + 5 * out.rowStride);
-        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + LANES);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + LANES);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + LANES);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + LANES);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + LANES);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + LANES);
     }
 
     private static IntVector loadSignExtended(short[] b, int index) {
