@@ -5,32 +5,37 @@ import dev.aperture.core.InputException;
 /**
  * {@code y[m, n] = x[m, k] · Wᵀ + b} for a prepacked {@code W} (see {@link PackedMatrix}), on the Vector API.
  *
- * <p>The tiling, read like the math. Write the product as a sum over k-blocks of width {@code KC}:
- * {@code y = b + Σ_pc x[:, pc:pc+KC] · Wᵀ[pc:pc+KC, :]}. For each k-block:
+ * <p>The tiling, read like the math. Cut x into strips of {@code MR} rows, W into panels of {@code NR}
+ * output columns, and k into blocks of {@code KC}. Then every {@code MR x NR} tile of y is
+ * {@code y[strip, panel] = b[panel] + Σ_pc x[strip, pc:pc+KC] · Wᵀ[pc:pc+KC, panel]}, and each term of that
+ * sum is one call of the {@link MicroKernel}: {@code KC} rank-1 updates of {@code MR x NR} accumulators
+ * held in registers, one FMA per (row, vector, p). The loops around it only decide what stays in which cache:
  * <ol>
- *   <li>take {@code MC} rows of x and copy that {@code MC x KC} block into a per-thread buffer as
- *       {@code MR}-row strips, p-major ({@code a[strip][p][r]}), rows past {@code m} zero. The block stays
- *       in L2 while every weight panel sweeps past it;</li>
- *   <li>for each weight panel ({@code NR} output columns; its {@code KC x NR} slice is contiguous and stays
- *       in L1 while all strips use it), and for each strip, the {@link MicroKernel} computes the
- *       {@code MR x NR} tile {@code Σ_p a[p][r] · B[p][c]} in registers with one FMA per
- *       (row, vector, p), and adds it into {@code y} (or stores it plus the bias on the first k-block).</li>
+ *   <li>x is copied once per call into strip-major order ({@code xs[strip][p][r]}, rows past m zero), so a
+ *       strip's k-block is one contiguous run the kernel reads front to back;</li>
+ *   <li>the work is cut into tasks (a range of strips x a range of panels); per task, for each k-block,
+ *       for each group of {@code MC} rows (their {@code MC x KC} block stays in L2), for each panel (its
+ *       {@code KC x NR} slice stays in L1 while every strip of the group uses it), for each strip: the kernel,
+ *       then the tile is stored (plus bias, first k-block) or added (later k-blocks) into y.</li>
  * </ol>
- * Edges cost nothing special: the last panel is zero-padded by packing, the last strip by the row copy, and
- * only the final store of a tile is masked. With {@code T} threads the panels (output columns) are split
- * into {@code T} contiguous ranges, one per thread, each thread packing its own copy of the rows
- * (or, when there are fewer panels than threads, the rows are split instead).
+ * Edges cost nothing special: the last panel is zero-padded by packing, the last strip by the x copy, and
+ * only the final store of a tile is masked. Threads claim tasks from a shared counter, so a thread that the
+ * OS deschedules (a shared machine) delays one task, not half the matrix.
  *
- * <p>Nothing is allocated per call except one small job object: row buffers and tile descriptors live in
- * thread-locals of the pool's fixed threads. Instances are thread-safe.
+ * <p>Nothing is allocated per call: the x copy and the task state live in thread-locals of the calling thread,
+ * tile buffers in thread-locals of the pool's fixed threads (the x buffer grows to the largest call seen).
+ * Instances are thread-safe.
  */
 public final class Gemm {
-    /** Rows of x per packed block: a multiple of {@code MR}; {@code MC x KC} floats (72 KiB) sit in L2. */
+    /** Rows per L2 group: a multiple of {@code MR}; {@code MC x KC} floats (72 KiB) stay in L2. */
     static final int MC = 72;
     /** Depth of a k-block: a {@code KC x NR} panel slice (16-32 KiB) stays in L1. */
     static final int KC = 256;
+    /** Tasks per thread: enough that a delayed thread's share is picked up by the others. */
+    private static final int TASKS_PER_THREAD = 4;
 
-    private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
+    private static final ThreadLocal<Epilogue> TILES = ThreadLocal.withInitial(Epilogue::new);
+    private static final ThreadLocal<GemmCall> CALLS = ThreadLocal.withInitial(GemmCall::new);
 
     private final ComputePool pool;
     private final int threads;
@@ -77,87 +82,17 @@ public final class Gemm {
         if (m == 0) {
             return;
         }
-        int panels = w.panelCount();
-        int parts = Math.min(threads, Math.max(panels, ceilDiv(m, MicroKernel.MR)));
+        GemmCall call = CALLS.get();
+        int strips = ceilDiv(m, MicroKernel.MR);
+        call.packRows(x, xOffset, m, k, strips);
+        call.aim(w, bias, y, yOffset, m, strips, threads * TASKS_PER_THREAD);
+        int parts = Math.min(threads, call.tasks);
         if (parts == 1) {
-            multiplyBlock(x, xOffset, 0, m, k, w, 0, panels, bias, y, yOffset);
-            return;
+            call.run(0);
+        } else {
+            pool.run(parts, call);
         }
-        boolean splitColumns = panels >= parts;
-        pool.run(parts, part -> {
-            if (splitColumns) {
-                multiplyBlock(x, xOffset, 0, m, k, w, rangeStart(panels, parts, part),
-                        rangeStart(panels, parts, part + 1), bias, y, yOffset);
-            } else {
-                int strips = ceilDiv(m, MicroKernel.MR);
-                int rowBegin = Math.min(m, rangeStart(strips, parts, part) * MicroKernel.MR);
-                int rowEnd = Math.min(m, rangeStart(strips, parts, part + 1) * MicroKernel.MR);
-                multiplyBlock(x, xOffset, rowBegin, rowEnd, k, w, 0, panels, bias, y, yOffset);
-            }
-        });
-    }
-
-    /** Rows {@code [rowBegin, rowEnd)} times panels {@code [panelBegin, panelEnd)}, on the calling thread. */
-    private static void multiplyBlock(float[] x, int xOffset, int rowBegin, int rowEnd, int k, PackedMatrix w,
-                                      int panelBegin, int panelEnd, float[] bias, float[] y, int yOffset) {
-        Workspace workspace = WORKSPACES.get();
-        Epilogue out = workspace.epilogue;
-        float[] rows = workspace.rows;
-        int n = w.outFeatures();
-        int nr = MicroKernel.NR;
-        out.y = y;
-        out.rowStride = n;
-        out.bias = bias;
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
-            out.accumulate = pc > 0;
-            for (int ic = rowBegin; ic < rowEnd; ic += MC) {
-                int mc = Math.min(MC, rowEnd - ic);
-                packRows(x, xOffset + ic * k + pc, k, mc, kc, rows);
-                for (int panel = panelBegin; panel < panelEnd; panel++) {
-                    int bi = panel * k * nr + pc * nr;
-                    out.column = panel * nr;
-                    out.cols = Math.min(nr, n - out.column);
-                    for (int ir = 0; ir < mc; ir += MicroKernel.MR) {
-                        out.rows = Math.min(MicroKernel.MR, mc - ir);
-                        out.rowOffset = yOffset + (ic + ir) * n + out.column;
-                        switch (w.format()) {
-                            case F32 -> MicroKernel.multiply(rows, ir * kc, w.floatPanels(), bi, kc, out.tile);
-                            case BF16 -> MicroKernel.multiplyBf16(rows, ir * kc, w.halfPanels(), bi, kc, out.tile);
-                            case F16 -> MicroKernel.multiplyF16(rows, ir * kc, w.halfPanels(), bi, kc, out.tile);
-                        }
-                        out.apply();
-                    }
-                }
-            }
-        }
-        out.y = null;
-        out.bias = null;
-    }
-
-    /**
-     * Copies {@code mc} rows x {@code kc} columns of x (starting at {@code start}, row stride {@code k}) into
-     * {@code MR}-row strips, p-major: {@code rows[strip*MR*kc + p*MR + r]}; rows of the last strip past
-     * {@code mc} are zero.
-     */
-    private static void packRows(float[] x, int start, int k, int mc, int kc, float[] rows) {
-        int mr = MicroKernel.MR;
-        for (int strip = 0; strip * mr < mc; strip++) {
-            int base = strip * mr * kc;
-            for (int r = 0; r < mr; r++) {
-                int row = strip * mr + r;
-                if (row < mc) {
-                    int source = start + row * k;
-                    for (int p = 0; p < kc; p++) {
-                        rows[base + p * mr + r] = x[source + p];
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        rows[base + p * mr + r] = 0f;
-                    }
-                }
-            }
-        }
+        call.release();
     }
 
     private static void checkArguments(float[] x, int xOffset, int m, int n, int k, float[] bias, float[] y,
@@ -179,17 +114,45 @@ public final class Gemm {
         }
     }
 
-    private static int rangeStart(int total, int parts, int part) {
-        return (int) ((long) total * part / parts);
-    }
-
-    private static int ceilDiv(int a, int b) {
+    static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 
-    /** Per-thread scratch: the packed row block and the tile descriptor. */
-    private static final class Workspace {
-        final float[] rows = new float[MC * KC];
-        final Epilogue epilogue = new Epilogue();
+    /** Runs the tile loops for strips {@code [stripBegin, stripEnd)} x panels {@code [panelBegin, panelEnd)}. */
+    static void multiplyTask(float[] rows, int k, PackedMatrix w, float[] bias, float[] y, int yOffset, int m,
+                             int stripBegin, int stripEnd, int panelBegin, int panelEnd) {
+        Epilogue out = TILES.get();
+        int n = w.outFeatures();
+        int mr = MicroKernel.MR;
+        int nr = MicroKernel.NR;
+        int stripsPerGroup = MC / mr;
+        out.y = y;
+        out.rowStride = n;
+        out.bias = bias;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            out.accumulate = pc > 0;
+            for (int groupBegin = stripBegin; groupBegin < stripEnd; groupBegin += stripsPerGroup) {
+                int groupEnd = Math.min(stripEnd, groupBegin + stripsPerGroup);
+                for (int panel = panelBegin; panel < panelEnd; panel++) {
+                    int bi = panel * k * nr + pc * nr;
+                    out.column = panel * nr;
+                    out.cols = Math.min(nr, n - out.column);
+                    for (int strip = groupBegin; strip < groupEnd; strip++) {
+                        int ai = strip * mr * k + pc * mr;
+                        switch (w.format()) {
+                            case F32 -> MicroKernel.multiply(rows, ai, w.floatPanels(), bi, kc, out.tile);
+                            case BF16 -> MicroKernel.multiplyBf16(rows, ai, w.halfPanels(), bi, kc, out.tile);
+                            case F16 -> MicroKernel.multiplyF16(rows, ai, w.halfPanels(), bi, kc, out.tile);
+                        }
+                        out.rows = Math.min(mr, m - strip * mr);
+                        out.rowOffset = yOffset + strip * mr * n + out.column;
+                        out.apply();
+                    }
+                }
+            }
+        }
+        out.y = null;
+        out.bias = null;
     }
 }
