@@ -1,6 +1,7 @@
 package dev.aperture.backend.cpu.gemm;
 
 import dev.aperture.core.InputException;
+import java.lang.foreign.MemorySegment;
 
 /**
  * {@code y[m, n] = x[m, k] · Wᵀ + b} for a prepacked {@code W} (see {@link PackedMatrix}), on the Vector API.
@@ -126,6 +127,8 @@ public final class Gemm {
         int mr = MicroKernel.MR;
         int nr = MicroKernel.NR;
         int stripsPerGroup = MC / mr;
+        MemorySegment panels = w.panels();
+        long elementBytes = w.format() == PanelFormat.F32 ? Float.BYTES : Short.BYTES;
         out.y = y;
         out.rowStride = n;
         out.bias = bias;
@@ -135,15 +138,15 @@ public final class Gemm {
             for (int groupBegin = stripBegin; groupBegin < stripEnd; groupBegin += stripsPerGroup) {
                 int groupEnd = Math.min(stripEnd, groupBegin + stripsPerGroup);
                 for (int panel = panelBegin; panel < panelEnd; panel++) {
-                    int bi = panel * k * nr + pc * nr;
+                    long bi = ((long) panel * k * nr + (long) pc * nr) * elementBytes;
                     out.column = panel * nr;
                     out.cols = Math.min(nr, n - out.column);
                     for (int strip = groupBegin; strip < groupEnd; strip++) {
                         int ai = strip * mr * k + pc * mr;
                         switch (w.format()) {
-                            case F32 -> MicroKernel.multiply(rows, ai, w.floatPanels(), bi, kc, out.tile);
-                            case BF16 -> MicroKernel.multiplyBf16(rows, ai, w.halfPanels(), bi, kc, out.tile);
-                            case F16 -> MicroKernel.multiplyF16(rows, ai, w.halfPanels(), bi, kc, out.tile);
+                            case F32 -> MicroKernel.multiply(rows, ai, panels, bi, kc, out.tile);
+                            case BF16 -> MicroKernel.multiplyBf16(rows, ai, panels, bi, kc, out.tile);
+                            case F16 -> MicroKernel.multiplyF16(rows, ai, panels, bi, kc, out.tile);
                         }
                         out.rows = Math.min(mr, m - strip * mr);
                         out.rowOffset = yOffset + strip * mr * n + out.column;

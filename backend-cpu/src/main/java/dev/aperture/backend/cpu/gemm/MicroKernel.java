@@ -1,5 +1,7 @@
 package dev.aperture.backend.cpu.gemm;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -13,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each k-step loads one row of the B panel (two vectors), broadcasts each of the 6 A values and does
  * 12 FMAs: 12 FMAs per 2 loads, so the loop is bound by FMA throughput, not by memory. A is the
- * packed row block ({@code a[ai + p*MR + r]}), B the packed weight panel ({@code b[bi + p*NR + c]}).
+ * packed row strip ({@code a[ai + p*MR + r]}), B the packed weight panel (element {@code p*NR + c} from
+ * byte offset {@code bi}, in 64-byte-aligned native memory so no vector load straddles two cache lines).
  * The accumulators are separate locals on purpose: C2 keeps locals in registers, arrays it would not.
  * The finished tile goes to a small per-thread buffer ({@code tile[r*NR + c]}) rather than straight into
  * {@code y}: passing vectors to a helper that C2 declines to inline would box them, and the {@link Epilogue}
@@ -27,6 +30,7 @@ final class MicroKernel {
     /** Columns of the register tile (two vectors). */
     static final int NR = 2 * LANES;
 
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class,
             jdk.incubator.vector.VectorShape.forBitSize(Math.max(64, S.vectorBitSize() / 2)));
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
@@ -37,16 +41,16 @@ final class MicroKernel {
     }
 
     /** f32 panels. */
-    static void multiply(float[] a, int ai, float[] b, int bi, int kc, float[] tile) {
+    static void multiply(float[] a, int ai, MemorySegment b, long bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + LANES);
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR * Float.BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + LANES * Float.BYTES, NATIVE);
             FloatVector a0 = FloatVector.broadcast(S, a[ai + 0]);
             c00 = b0.fma(a0, c00);
             c01 = b1.fma(a0, c01);
@@ -81,16 +85,16 @@ final class MicroKernel {
     }
 
     /** bfloat16 panels: widen each loaded vector by shifting the 16 bits into an f32's top half. */
-    static void multiplyBf16(float[] a, int ai, short[] b, int bi, int kc, float[] tile) {
+    static void multiplyBf16(float[] a, int ai, MemorySegment b, long bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR * Short.BYTES) {
             FloatVector b0 = widenBf16(b, bi);
-            FloatVector b1 = widenBf16(b, bi + LANES);
+            FloatVector b1 = widenBf16(b, bi + LANES * Short.BYTES);
             FloatVector a0 = FloatVector.broadcast(S, a[ai + 0]);
             c00 = b0.fma(a0, c00);
             c01 = b1.fma(a0, c01);
@@ -125,16 +129,16 @@ final class MicroKernel {
     }
 
     /** F16 panels: widen each loaded vector with shift, mask and one exponent-rebias multiply. */
-    static void multiplyF16(float[] a, int ai, short[] b, int bi, int kc, float[] tile) {
+    static void multiplyF16(float[] a, int ai, MemorySegment b, long bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR * Short.BYTES) {
             FloatVector b0 = widenF16(b, bi);
-            FloatVector b1 = widenF16(b, bi + LANES);
+            FloatVector b1 = widenF16(b, bi + LANES * Short.BYTES);
             FloatVector a0 = FloatVector.broadcast(S, a[ai + 0]);
             c00 = b0.fma(a0, c00);
             c01 = b1.fma(a0, c01);
@@ -168,13 +172,14 @@ final class MicroKernel {
         c51.intoArray(tile, 5 * NR + LANES);
     }
 
-    private static IntVector loadSignExtended(short[] b, int index) {
-        return (IntVector) ShortVector.fromArray(HALVES, b, index).convertShape(VectorOperators.S2I, INTS, 0);
+    private static IntVector loadSignExtended(MemorySegment b, long byteOffset) {
+        return (IntVector) ShortVector.fromMemorySegment(HALVES, b, byteOffset, NATIVE)
+                .convertShape(VectorOperators.S2I, INTS, 0);
     }
 
     /** bf16 bits are the top 16 bits of the f32 with the same value. */
-    static FloatVector widenBf16(short[] b, int index) {
-        return loadSignExtended(b, index).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    static FloatVector widenBf16(MemorySegment b, long byteOffset) {
+        return loadSignExtended(b, byteOffset).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     /**
@@ -183,8 +188,8 @@ final class MicroKernel {
      * multiplying by 2^112 rebiases the exponent (also turning F16 subnormals into the right normal f32).
      * Finite values only: packing rejects infinities and NaNs.
      */
-    static FloatVector widenF16(short[] b, int index) {
-        return loadSignExtended(b, index)
+    static FloatVector widenF16(MemorySegment b, long byteOffset) {
+        return loadSignExtended(b, byteOffset)
                 .lanewise(VectorOperators.LSHL, 13)
                 .lanewise(VectorOperators.AND, 0x8FFF_E000)
                 .reinterpretAsFloats()

@@ -100,7 +100,6 @@ class GemmTest {
                 short[] bits = randomHalfBits(random, n * k, dtype);
                 PackedMatrix packed = PackedMatrix.packHalf(segmentOf(bits), dtype, n, k);
                 assertEquals(dtype == DType.F16 ? PanelFormat.F16 : PanelFormat.BF16, packed.format());
-                assertEquals(2L * n * k, 2L * n * k); // shape sanity for the message below
                 assertTrue(packed.byteSize() < 4L * Gemm.panelWidth() * PackedMatrix.panelCount(n, Gemm.panelWidth()) * k,
                         "16-bit panels take less memory than f32 panels");
                 for (int threads = 1; threads <= 2; threads++) {
@@ -123,7 +122,7 @@ class GemmTest {
                 // infinities and NaNs are rejected at pack time; substitute zero for them here
                 bits[lane] = (short) ((candidate & 0x7C00) == 0x7C00 ? 0 : candidate);
             }
-            float[] widened = MicroKernel.widenF16(bits, 0).toArray();
+            float[] widened = MicroKernel.widenF16(MemorySegment.ofArray(bits), 0).toArray();
             for (int lane = 0; lane < lanes; lane++) {
                 assertEquals(Float.float16ToFloat(bits[lane]), widened[lane], 0f,
                         "F16 bits 0x" + Integer.toHexString(bits[lane] & 0xFFFF));
@@ -139,7 +138,7 @@ class GemmTest {
             for (int lane = 0; lane < lanes; lane++) {
                 bits[lane] = (short) (value + lane);
             }
-            float[] widened = MicroKernel.widenBf16(bits, 0).toArray();
+            float[] widened = MicroKernel.widenBf16(MemorySegment.ofArray(bits), 0).toArray();
             for (int lane = 0; lane < lanes; lane++) {
                 assertEquals(Float.floatToRawIntBits(Float.intBitsToFloat(bits[lane] << 16)),
                         Float.floatToRawIntBits(widened[lane]), "BF16 bits 0x" + Integer.toHexString(bits[lane] & 0xFFFF));
@@ -163,6 +162,56 @@ class GemmTest {
         assertWithinBound(x, w, null, m, n, k, java.util.Arrays.copyOfRange(y, 3, 3 + m * n), "offsets");
         assertArrayEquals(new float[] {42f, 42f, 42f}, java.util.Arrays.copyOfRange(y, 0, 3));
         assertArrayEquals(new float[] {42f, 42f, 42f, 42f}, java.util.Arrays.copyOfRange(y, 3 + m * n, y.length));
+    }
+
+    @Test
+    void twoThreadsGiveBitwiseTheSameResultAsOne() {
+        int m = 129;
+        int n = 300;
+        int k = 600;
+        SplittableRandom random = new SplittableRandom(11);
+        float[] x = randomFloats(random, m * k);
+        PackedMatrix packed = PackedMatrix.pack(randomFloats(random, n * k), n, k);
+        float[] bias = randomFloats(random, n);
+        float[] single = new float[m * n];
+        float[] parallel = new float[m * n];
+        new Gemm(POOL, 1).multiply(x, m, packed, bias, single);
+        new Gemm(POOL, 2).multiply(x, m, packed, bias, parallel);
+        assertArrayEquals(single, parallel);
+    }
+
+    @Test
+    void concurrentCallersOnOneGemmEachGetTheirOwnResult() throws Exception {
+        int m = 50;
+        int n = 129;
+        int k = 300;
+        SplittableRandom random = new SplittableRandom(13);
+        PackedMatrix packed = PackedMatrix.pack(randomFloats(random, n * k), n, k);
+        Gemm gemm = new Gemm(POOL, 2);
+        float[][] inputs = {randomFloats(random, m * k), randomFloats(random, m * k)};
+        float[][] expected = new float[2][m * n];
+        for (int caller = 0; caller < 2; caller++) {
+            new Gemm(POOL, 1).multiply(inputs[caller], m, packed, null, expected[caller]);
+        }
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<float[]>> results = new ArrayList<>();
+            for (int caller = 0; caller < 2; caller++) {
+                float[] input = inputs[caller];
+                results.add(callers.submit(() -> {
+                    float[] y = new float[m * n];
+                    for (int round = 0; round < 50; round++) {
+                        gemm.multiply(input, m, packed, null, y);
+                    }
+                    return y;
+                }));
+            }
+            for (int caller = 0; caller < 2; caller++) {
+                assertArrayEquals(expected[caller], results.get(caller).get(), "caller " + caller);
+            }
+        } finally {
+            callers.shutdown();
+        }
     }
 
     @Test
