@@ -1,0 +1,161 @@
+package dev.aperture.backend.cpu.gemm;
+
+import dev.aperture.core.InputException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@code y[m, n] = x[m, k] · Wᵀ + b} for a prepacked {@code W} (see {@link PackedMatrix}), on the Vector API.
+ *
+ * <p>The tiling, read like the math. Cut x into strips of {@code MR} rows, W into panels of {@code NR}
+ * output columns, and k into blocks of {@code KC}. Then every {@code MR x NR} tile of y is
+ * {@code y[strip, panel] = b[panel] + Σ_pc x[strip, pc:pc+KC] · Wᵀ[pc:pc+KC, panel]}, and each term of that
+ * sum is one call of the {@link MicroKernel}: {@code KC} rank-1 updates of {@code MR x NR} accumulators
+ * held in registers, one FMA per (row, vector, p). The loops around it only decide what stays in which cache:
+ * <ol>
+ *   <li>x is copied once per call into strip-major order ({@code xs[strip][p][r]}, rows past m zero), so a
+ *       strip's k-block is one contiguous run the kernel reads front to back;</li>
+ *   <li>the work is cut into tasks (a range of strips x a range of panels); per task, for each k-block,
+ *       for each group of {@code MC} rows (their {@code MC x KC} block stays in L2), for each panel (its
+ *       {@code KC x NR} slice stays in L1 while every strip of the group uses it), for each strip: the kernel,
+ *       then the tile is stored (plus bias, first k-block) or added (later k-blocks) into y.</li>
+ * </ol>
+ * Edges cost nothing special: the last panel is zero-padded by packing, the last strip by the x copy, and
+ * only the final store of a tile is masked. Threads claim tasks from a shared counter, so a thread that the
+ * OS deschedules (a shared machine) delays one task, not half the matrix.
+ *
+ * <p>Nothing is allocated per call: the x copy and the task state live in thread-locals of the calling thread,
+ * tile buffers in thread-locals of the pool's fixed threads (the x buffer grows to the largest call seen).
+ * Instances are thread-safe.
+ */
+public final class Gemm {
+    /** Rows per L2 group: a multiple of {@code MR}; {@code MC x KC} floats (72 KiB) stay in L2. */
+    static final int MC = 72;
+    /** Depth of a k-block: a {@code KC x NR} panel slice (16-32 KiB) stays in L1. */
+    static final int KC = 256;
+    /** Tasks per thread: enough that a delayed thread's share is picked up by the others. */
+    private static final int TASKS_PER_THREAD = 4;
+
+    private static final ThreadLocal<Epilogue> TILES = ThreadLocal.withInitial(Epilogue::new);
+    private static final ThreadLocal<GemmCall> CALLS = ThreadLocal.withInitial(GemmCall::new);
+
+    private final ComputePool pool;
+    private final int threads;
+
+    /** A GEMM running on {@code threads} threads of {@code pool} ({@code 1 <= threads <= pool.threads()}). */
+    public Gemm(ComputePool pool, int threads) {
+        if (threads < 1 || threads > pool.threads()) {
+            throw new IllegalArgumentException("threads must be in [1, " + pool.threads() + "], got " + threads);
+        }
+        this.pool = pool;
+        this.threads = threads;
+    }
+
+    /** A GEMM using every thread of the shared pool. */
+    public static Gemm shared() {
+        return new Gemm(ComputePool.shared(), ComputePool.shared().threads());
+    }
+
+    /** Output columns per weight panel (two vectors of the chosen species). */
+    public static int panelWidth() {
+        return MicroKernel.NR;
+    }
+
+    /** Threads one multiply uses. */
+    public int threads() {
+        return threads;
+    }
+
+    /** {@code y[m, n] = x[m, k] · Wᵀ + bias} with x and y row-major from index 0; {@code bias} may be null. */
+    public void multiply(float[] x, int m, PackedMatrix w, float[] bias, float[] y) {
+        multiply(x, 0, m, w, bias, y, 0);
+    }
+
+    /**
+     * {@code y[m, n] = x[m, k] · Wᵀ + bias}, x starting at {@code xOffset}, y at {@code yOffset}, both
+     * row-major and dense; {@code bias} ({@code [n]}) may be null.
+     *
+     * @throws InputException when an array is too short for the shapes
+     */
+    public void multiply(float[] x, int xOffset, int m, PackedMatrix w, float[] bias, float[] y, int yOffset) {
+        int n = w.outFeatures();
+        int k = w.inFeatures();
+        checkArguments(x, xOffset, m, n, k, bias, y, yOffset);
+        if (m == 0) {
+            return;
+        }
+        GemmCall call = CALLS.get();
+        int strips = ceilDiv(m, MicroKernel.MR);
+        call.packRows(x, xOffset, m, k, strips);
+        call.aim(w, bias, y, yOffset, m, strips, threads * TASKS_PER_THREAD);
+        int parts = Math.min(threads, call.tasks);
+        if (parts == 1) {
+            call.run(0);
+        } else {
+            pool.run(parts, call);
+        }
+        call.release();
+    }
+
+    private static void checkArguments(float[] x, int xOffset, int m, int n, int k, float[] bias, float[] y,
+                                       int yOffset) {
+        if (m < 0 || xOffset < 0 || yOffset < 0) {
+            throw new InputException("GEMM rows (" + m + ") and offsets (" + xOffset + ", " + yOffset
+                    + ") must be non-negative");
+        }
+        if ((long) xOffset + (long) m * k > x.length) {
+            throw new InputException("GEMM input x holds " + x.length + " floats, needs " + m + " x " + k
+                    + " from offset " + xOffset);
+        }
+        if ((long) yOffset + (long) m * n > y.length) {
+            throw new InputException("GEMM output y holds " + y.length + " floats, needs " + m + " x " + n
+                    + " from offset " + yOffset);
+        }
+        if (bias != null && bias.length < n) {
+            throw new InputException("GEMM bias holds " + bias.length + " floats, needs " + n);
+        }
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Runs the tile loops for strips {@code [stripBegin, stripEnd)} x panels {@code [panelBegin, panelEnd)}. */
+    static void multiplyTask(float[] rows, int k, PackedMatrix w, float[] bias, float[] y, int yOffset, int m,
+                             int stripBegin, int stripEnd, int panelBegin, int panelEnd) {
+        Epilogue out = TILES.get();
+        int n = w.outFeatures();
+        int mr = MicroKernel.MR;
+        int nr = MicroKernel.NR;
+        int stripsPerGroup = MC / mr;
+        MemorySegment panels = w.panels();
+        long elementBytes = w.format() == PanelFormat.F32 ? Float.BYTES : Short.BYTES;
+        out.y = y;
+        out.rowStride = n;
+        out.bias = bias;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            out.accumulate = pc > 0;
+            for (int groupBegin = stripBegin; groupBegin < stripEnd; groupBegin += stripsPerGroup) {
+                int groupEnd = Math.min(stripEnd, groupBegin + stripsPerGroup);
+                for (int panel = panelBegin; panel < panelEnd; panel++) {
+                    long bi = ((long) panel * k * nr + (long) pc * nr) * elementBytes;
+                    out.column = panel * nr;
+                    out.cols = Math.min(nr, n - out.column);
+                    for (int strip = groupBegin; strip < groupEnd; strip++) {
+                        int ai = strip * mr * k + pc * mr;
+                        switch (w.format()) {
+                            case F32 -> MicroKernel.multiply(rows, ai, panels, bi, kc, out.tile);
+                            case BF16 -> MicroKernel.multiplyBf16(rows, ai, panels, bi, kc, out.tile);
+                            case F16 -> MicroKernel.multiplyF16(rows, ai, panels, bi, kc, out.tile);
+                        }
+                        out.rows = Math.min(mr, m - strip * mr);
+                        out.rowOffset = yOffset + strip * mr * n + out.column;
+                        out.apply();
+                    }
+                }
+            }
+        }
+        out.y = null;
+        out.bias = null;
+    }
+}

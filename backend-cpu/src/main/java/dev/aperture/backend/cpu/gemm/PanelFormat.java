@@ -1,0 +1,17 @@
+package dev.aperture.backend.cpu.gemm;
+
+/**
+ * How a {@link PackedMatrix} stores its panels.
+ *
+ * <p>{@code F32} costs 4 bytes per weight and feeds the FMA directly. The 16-bit formats halve the
+ * memory (and the bandwidth when the weights do not fit in cache) but the micro-kernel widens every
+ * loaded vector to f32 before its FMAs; that conversion is amortized over the tile's rows.
+ */
+public enum PanelFormat {
+    /** 32-bit floats. */
+    F32,
+    /** bfloat16 bits (the top half of an f32): widened by a 16-bit shift. */
+    BF16,
+    /** IEEE half-precision bits: widened by shift, mask and an exponent-rebias multiply. */
+    F16
+}
