@@ -52,7 +52,7 @@ final class AttentionKernel {
             int queryOffset = base + i * rowStride;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < visibleEnd; j++) {
-                scores[j] = spec.scale() * LinearKernel.dot(q, queryOffset, k, base + j * rowStride, headDim);
+                scores[j] = spec.scale() * Lanes.dot(q, queryOffset, k, base + j * rowStride, headDim);
                 max = Math.max(max, scores[j]);
             }
             float sum = 0f;

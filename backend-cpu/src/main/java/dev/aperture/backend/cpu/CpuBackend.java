@@ -1,6 +1,9 @@
 package dev.aperture.backend.cpu;
 
 import dev.aperture.core.BackendException;
+import dev.aperture.backend.cpu.gemm.ComputePool;
+import dev.aperture.backend.cpu.gemm.Gemm;
+import dev.aperture.backend.cpu.gemm.PackedMatrix;
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.backend.Activation;
 import dev.aperture.core.backend.AttentionSpec;
@@ -15,12 +18,13 @@ import java.util.Arrays;
  * The {@link Backend} on the CPU: matrices are {@code float[]} on the Java heap, kernels use the JDK Vector API,
  * and work is split over a fixed pool of {@code threads} (the calling thread included).
  *
- * <p>Each kernel family lives in its own class ({@link LinearKernel}, {@link LayerNormKernel},
+ * <p>Each kernel family lives in its own class ({@link Gemm}, {@link LayerNormKernel},
  * {@link ActivationKernel}, {@link RowKernels}, {@link AttentionKernel}); this class checks shapes and dispatches.
  * Thread-safe: kernels keep no state between calls, so concurrent calls on distinct output matrices are fine.
  */
 public final class CpuBackend implements Backend {
     private final WorkerPool pool;
+    private final Gemm gemm;
     private volatile boolean closed;
 
     /** A backend using every available processor. */
@@ -30,7 +34,9 @@ public final class CpuBackend implements Backend {
 
     /** A backend splitting each operation over {@code threads} threads (at least 1). */
     public CpuBackend(int threads) {
-        this.pool = new WorkerPool(threads);
+        ComputePool threadsOfThisBackend = new ComputePool(threads);
+        this.pool = new WorkerPool(threadsOfThisBackend);
+        this.gemm = new Gemm(threadsOfThisBackend, threads);
     }
 
     @Override
@@ -64,7 +70,9 @@ public final class CpuBackend implements Backend {
             }
             biasValues = bias.toFloatArray();
         }
-        return new HostLinearWeights((int) outFeatures, (int) inFeatures, weight.toFloatArray(), biasValues);
+        // The one place weights change form: F32/F16/BF16 rows become float32 GEMM panels.
+        PackedMatrix packed = PackedMatrix.pack(weight.data(), weight.dtype(), (int) outFeatures, (int) inFeatures);
+        return new HostLinearWeights(packed, biasValues);
     }
 
     @Override
@@ -96,7 +104,7 @@ public final class CpuBackend implements Backend {
         HostLinearWeights hostWeights = hostWeights(weights);
         requireCols(x, hostWeights.inFeatures(), "linear input");
         requireShape(out, x.rows(), hostWeights.outFeatures(), "linear output");
-        LinearKernel.multiply(pool, host(x).data(), x.rows(), hostWeights, host(out).data());
+        gemm.multiply(host(x).data(), x.rows(), hostWeights.packed(), hostWeights.bias(), host(out).data());
     }
 
     @Override

@@ -1,11 +1,12 @@
 package dev.aperture.backend.cpu;
 
+import dev.aperture.backend.cpu.gemm.VectorWidth;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The one place the vector shape is chosen (the widest float vector this CPU runs natively), and lane sums. */
+/** The vector shape every kernel uses ({@link VectorWidth} chooses it, for the GEMM too), and lane sums. */
 final class Lanes {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> SPECIES = VectorWidth.FLOATS;
     static final int WIDTH = SPECIES.length();
 
     private Lanes() {
@@ -22,5 +23,20 @@ final class Lanes {
             total += lane;
         }
         return total;
+    }
+
+    /** The dot product of {@code length} floats of {@code a} and {@code b}, lane sums in a fixed order. */
+    static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        FloatVector sum = FloatVector.zero(SPECIES);
+        int vectorEnd = SPECIES.loopBound(length);
+        int k = 0;
+        for (; k < vectorEnd; k += SPECIES.length()) {
+            sum = FloatVector.fromArray(SPECIES, a, aOffset + k).fma(FloatVector.fromArray(SPECIES, b, bOffset + k), sum);
+        }
+        float result = sum(sum);
+        for (; k < length; k++) {
+            result += a[aOffset + k] * b[bOffset + k];
+        }
+        return result;
     }
 }

@@ -1,5 +1,6 @@
 package dev.aperture.backend.cpu;
 
+import dev.aperture.backend.cpu.gemm.ComputePool;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -12,7 +13,7 @@ class WorkerPoolTest {
 
     @Test
     void visitsEveryIndexExactlyOnce() {
-        try (WorkerPool pool = new WorkerPool(3)) {
+        try (WorkerPool pool = new WorkerPool(new ComputePool(3))) {
             for (int count : new int[]{0, 1, 2, 3, 7, 100, 1001}) {
                 AtomicIntegerArray visits = new AtomicIntegerArray(count);
                 pool.forRange(count, 1, (start, end) -> {
@@ -31,7 +32,7 @@ class WorkerPoolTest {
     void rethrowsWorkerFailureAfterAllSharesFinish() {
         IllegalStateException failure = new IllegalStateException("boom");
         AtomicIntegerArray finished = new AtomicIntegerArray(1);
-        try (WorkerPool pool = new WorkerPool(2)) {
+        try (WorkerPool pool = new WorkerPool(new ComputePool(2))) {
             IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> pool.forRange(2, 1,
                     (start, end) -> {
                         if (start == 1) {
@@ -46,6 +47,6 @@ class WorkerPoolTest {
 
     @Test
     void rejectsZeroThreads() {
-        assertThrows(IllegalArgumentException.class, () -> new WorkerPool(0));
+        assertThrows(IllegalArgumentException.class, () -> new WorkerPool(new ComputePool(0)));
     }
 }
