@@ -209,6 +209,36 @@ class ClipB32SyntheticTest {
     }
 
     @Test
+    void batchesOf7And32ImagesAnd32TextsMatchGolden() {
+        // Batches that are not multiples of the GEMM's row tile: the six golden images (and 13 texts) repeated.
+        float[][] pixels = golden("pixel_values").floatRows();
+        float[][] expectedImages = golden("image_embeds_unnormalized").floatRows();
+        for (int batch : new int[]{7, 32}) {
+            float[][] inputs = new float[batch][];
+            float[][] expected = new float[batch][];
+            for (int i = 0; i < batch; i++) {
+                inputs[i] = pixels[i % pixels.length];
+                expected[i] = expectedImages[i % pixels.length];
+            }
+            Golden.assertMaxError("b32 batch " + batch + " image_embeds_unnormalized", Golden.flatten(expected),
+                    Golden.flatten(towersOnTwoThreads().encodeImages(inputs)), TOLERANCE);
+        }
+        int[][] ids = golden("input_ids").intRows();
+        int[][] mask = golden("attention_mask").intRows();
+        float[][] expectedTexts = golden("text_embeds_unnormalized").floatRows();
+        int[][] batchIds = new int[32][];
+        int[][] batchMask = new int[32][];
+        float[][] expected = new float[32][];
+        for (int i = 0; i < 32; i++) {
+            batchIds[i] = ids[i % ids.length];
+            batchMask[i] = mask[i % ids.length];
+            expected[i] = expectedTexts[i % ids.length];
+        }
+        Golden.assertMaxError("b32 batch 32 text_embeds_unnormalized", Golden.flatten(expected),
+                Golden.flatten(towersOnTwoThreads().encodeText(batchIds, batchMask)), TOLERANCE);
+    }
+
+    @Test
     void bothTowersMatchGoldenOnTheOpenClBackend() {
         OpenClRequirement.assumeAvailable();
         try (OpenClBackend openCl = new OpenClBackend();
