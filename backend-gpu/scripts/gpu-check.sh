@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the OpenCL backend's test suite on this machine's NVIDIA GPU and prints a short table.
+# Runs the OpenCL test suite (kernels and CLIP goldens) and short GPU JMH benchmarks on this machine's NVIDIA GPU.
 #
 #   backend-gpu/scripts/gpu-check.sh [extra Maven arguments, e.g. -o for offline]
 #
@@ -7,8 +7,10 @@
 # (libnvidia-opencl.so.1, shipped with the CUDA driver) with the loader when /etc/OpenCL/vendors/nvidia.icd is
 # missing, as in most containers; (3) list the OpenCL devices; (4) run backend-gpu's tests with the device forced
 # to the GPU (a missing GPU then fails the tests instead of falling back to a CPU device) and CI=true (absent
-# OpenCL fails instead of skipping); (5) print per-class results. Steps 1-2 need root (or sudo).
-# Bounded to 9 minutes.
+# OpenCL fails instead of skipping), plus the models' CLIP goldens on the opencl backend; (5) print per-class
+# results; (6) a short JMH run of BackendGemmBenchmark and BackendTowerBenchmark on cpu and opencl.
+# Steps 1-2 need root (or sudo). The build needs Maven Central or a filled local repository (-o).
+# Bounded to about 10 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -78,8 +80,10 @@ start=$(date +%s)
 status=0
 log="$root/backend-gpu/target/gpu-check.log"
 mkdir -p "$(dirname "$log")"
-timeout 540 ./build -B --no-transfer-progress -q -pl backend-gpu -am verify -Daperture.opencl.device=gpu "$@" \
-  >"$log" 2>&1 || status=$?
+# The kernel tests, then the CLIP goldens (tiny F32/F16/BF16 and full-size ViT-B/32) on the OpenCL backend.
+timeout 360 ./build -B --no-transfer-progress -q -pl backend-gpu,models -am verify -Daperture.opencl.device=gpu \
+  -Dtest='dev.aperture.backend.gpu.**,ClipTinyGoldenOpenClTest,ClipB32SyntheticTest#bothTowersMatchGoldenOnTheOpenClBackend' \
+  -Dsurefire.failIfNoSpecifiedTests=false "$@" >"$log" 2>&1 || status=$?
 elapsed=$(( $(date +%s) - start ))
 if [ "$status" -ne 0 ]; then
   echo "build/test output (full log: $log):"
@@ -98,7 +102,7 @@ attribute() {   # attribute NAME FILE: the value of NAME="..." on the <testsuite
 }
 printf '%-28s %6s %6s %6s %6s %8s\n' "test class" tests fail error skip seconds
 total=0; bad=0
-for report in "$reports"/TEST-*.xml; do
+for report in backend-gpu/target/surefire-reports/TEST-*.xml models/target/surefire-reports/TEST-*.xml; do
   [ -f "$report" ] || continue
   name="$(attribute name "$report")"
   tests="$(attribute tests "$report")"; failures="$(attribute failures "$report")"
@@ -109,6 +113,22 @@ for report in "$reports"/TEST-*.xml; do
 done
 echo "total: $total tests, $bad failed, errored or skipped"
 if [ "$status" -eq 124 ]; then
-  echo "TIMED OUT after 540 s" >&2
+  echo "TIMED OUT after 360 s" >&2
 fi
+
+echo "== 6. GPU benchmarks (JMH, short; the CPU backend is the baseline in the same run)"
+bench_status=0
+if timeout 60 ./build -B --no-transfer-progress -q -pl benchmarks -am package -DskipTests "$@" >>"$log" 2>&1; then
+  java_bin="$("$root/tools/find-jdk")/bin/java"
+  timeout 200 "$java_bin" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+    -Daperture.opencl.device=gpu -jar benchmarks/target/benchmarks.jar \
+    'BackendGemmBenchmark|BackendTowerBenchmark.(images1|images32|images256|prompts256)$' \
+    -p shape=768x768x768,1600x3072x768 -p backendName=cpu,opencl -p backend=cpu,opencl -p threads=16 \
+    -f 1 -wi 1 -i 2 -w 1s -r 2s -jvmArgsAppend -Daperture.opencl.device=gpu 2>&1 \
+    | sed -n '/^Benchmark /,$p' || bench_status=$?
+else
+  echo "benchmarks did not build; see $log"
+  bench_status=1
+fi
+[ "$status" -ne 0 ] || status=$bench_status
 exit "$status"

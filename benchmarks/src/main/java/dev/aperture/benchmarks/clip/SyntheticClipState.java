@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * A CLIP model with synthetic weights, loaded the way a user's model is: once per trial, the synthetic fixture's
  * generator ({@link SyntheticClip}) writes a model folder with {@code SafeTensors.write} to a temporary directory
- * (no download), and {@link ClipModel#load} memory-maps it onto a {@code CpuBackend} of {@link #threads} threads.
+ * (no download), and {@link ClipModel#load} memory-maps it onto the {@link #backend} ({@code cpu}: {@link #threads} threads).
  * The folder is deleted at the end of the trial.
  */
 @State(Scope.Benchmark)
@@ -37,6 +37,10 @@ public class SyntheticClipState {
     @Param({"1", "2"})
     public int threads;
 
+    /** {@code cpu}, or {@code opencl} (the device from {@code aperture.opencl.device}, else the first GPU). */
+    @Param("cpu")
+    public String backend;
+
     private Path folder;
     private ClipModel model;
 
@@ -44,7 +48,7 @@ public class SyntheticClipState {
     public void load() throws IOException {
         folder = Files.createTempDirectory("aperture-jmh-clip-");
         SyntheticClip.writeModelFolder(folder, architecture, DType.valueOf(dtype));
-        model = ClipModel.load(folder, ModelOptions.defaults().withBackend("cpu").withThreads(threads));
+        model = ClipModel.load(folder, ModelOptions.defaults().withBackend(backend).withThreads(threads));
     }
 
     @TearDown(Level.Trial)
