@@ -67,8 +67,18 @@ public final class ImagePreprocessor {
      * @throws FormatException the file is malformed or asks for something unsupported
      */
     public static ImagePreprocessor load(Path modelDir) {
+        return load(modelDir, ImageLimits.defaults());
+    }
+
+    /**
+     * Loads {@code preprocessor_config.json} from a model directory, with these limits.
+     *
+     * @throws InputException  the file is missing
+     * @throws FormatException the file is malformed or asks for something unsupported
+     */
+    public static ImagePreprocessor load(Path modelDir, ImageLimits limits) {
         Path file = modelDir.resolve(ImageProcessorConfig.FILE_NAME);
-        return new ImagePreprocessor(ImageProcessorConfig.load(file), ImageLimits.defaults());
+        return new ImagePreprocessor(ImageProcessorConfig.load(file), limits);
     }
 
     /** The settings in use. */
@@ -92,7 +102,7 @@ public final class ImagePreprocessor {
      * @return channels-first floats, {@code [3 * outputHeight() * outputWidth()]}
      * @throws InputException         the file is missing or unreadable
      * @throws FormatException        the file is not a decodable image
-     * @throws ResourceLimitException the image has more pixels than the limits allow
+     * @throws ResourceLimitException the image has more pixels, or would take more memory, than the limits allow
      */
     public float[] preprocess(Path image) {
         return process(decoder.decode(image), image.toString());
