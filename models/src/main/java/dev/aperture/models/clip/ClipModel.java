@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -42,7 +42,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class ClipModel implements AutoCloseable {
     private final Path directory;
     private final Backend backend;
-    private final ClipTowers towers;
+    /** Null once closed, so the weights can be collected even while callers still hold this object. */
+    private ClipTowers towers;
+    private final ClipConfig config;
+    private final float logitScale;
     private final ClipTokenizer tokenizer;
     private final ImagePreprocessor preprocessor;
     private final int batchSize;
@@ -50,14 +53,14 @@ public final class ClipModel implements AutoCloseable {
     /** Read-held by every running batch; write-held by close while it frees the towers and backend. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
-    /** Guarded by the write lock: whether close still has to free the towers and backend. */
-    private boolean backendOpen = true;
 
     private ClipModel(Path directory, Backend backend, ClipTowers towers, ClipTokenizer tokenizer,
                       ImagePreprocessor preprocessor, int batchSize, InputLimits limits) {
         this.directory = directory;
         this.backend = backend;
         this.towers = towers;
+        this.config = towers.config();
+        this.logitScale = towers.logitScale();
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.batchSize = batchSize;
@@ -101,7 +104,7 @@ public final class ClipModel implements AutoCloseable {
     }
 
     public ClipConfig config() {
-        return towers.config();
+        return config;
     }
 
     /** The limits inputs are checked against. */
@@ -119,7 +122,7 @@ public final class ClipModel implements AutoCloseable {
 
     /** The temperature: {@code exp(logit_scale)}; logits are this times the cosine similarity. */
     public float logitScale() {
-        return towers.logitScale();
+        return logitScale;
     }
 
     /** L2-normalized text embeddings, one per text, in order. */
@@ -141,7 +144,7 @@ public final class ClipModel implements AutoCloseable {
             // Padding to the longest text only: the towers stop at the last EOS anyway.
             TokenBatch batch = tokenizer.encodeBatch(texts.subList(start, end), Padding.LONGEST);
             float[][] features = underReadLock(start, texts.size(),
-                    () -> towers.encodeText(batch.ids(), batch.attentionMask()));
+                    loaded -> loaded.encodeText(batch.ids(), batch.attentionMask()));
             System.arraycopy(features, 0, out, start, features.length);
             progress.progress(end, texts.size());
         }
@@ -169,7 +172,7 @@ public final class ClipModel implements AutoCloseable {
                 pixels.add(preprocess(image));
             }
             float[][] features = underReadLock(start, images.size(),
-                    () -> towers.encodeImages(pixels.toArray(float[][]::new)));
+                    loaded -> loaded.encodeImages(pixels.toArray(float[][]::new)));
             System.arraycopy(features, 0, out, start, features.length);
             progress.progress(end, images.size());
         }
@@ -187,7 +190,7 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /** Runs one batch on the towers, unless the model is (being) closed. */
-    private float[][] underReadLock(int done, int total, Supplier<float[][]> batch) {
+    private float[][] underReadLock(int done, int total, Function<ClipTowers, float[][]> batch) {
         Lock lock = lifecycle.readLock();
         lock.lock();
         try {
@@ -196,7 +199,7 @@ public final class ClipModel implements AutoCloseable {
                         + (done > 0 ? " (it was closed while this call was running, after " + done + " of "
                         + total + " inputs)" : ""));
             }
-            return batch.get();
+            return batch.apply(towers);
         } finally {
             lock.unlock();
         }
@@ -253,10 +256,10 @@ public final class ClipModel implements AutoCloseable {
         Lock lock = lifecycle.writeLock();
         lock.lock();
         try {
-            if (backendOpen) {
-                backendOpen = false;
+            if (towers != null) {
                 towers.close();
                 backend.close();
+                towers = null;
             }
         } finally {
             lock.unlock();
