@@ -96,6 +96,12 @@ final class ImageDecoder {
                     "%s: image is %dx%d = %d pixels, over the limit of %d pixels (ImageLimits.maxPixels)",
                     name, width, height, pixels, limits.maxPixels()));
         }
+        if (pixels > (Integer.MAX_VALUE - 8) / 3) {
+            // Only reachable with a raised maxPixels: 3 bytes (or floats) per pixel must fit one Java array.
+            throw new ResourceLimitException(String.format(Locale.ROOT,
+                    "%s: image is %dx%d = %d pixels, more than one Java array can hold at 3 values per pixel",
+                    name, width, height, pixels));
+        }
     }
 
     /**

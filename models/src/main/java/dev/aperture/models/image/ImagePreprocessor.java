@@ -41,8 +41,9 @@ public final class ImagePreprocessor {
     /**
      * Creates a preprocessor.
      *
-     * @throws FormatException the config's output size would depend on the input image (no center crop and no
-     *                         fixed-size resize), which a fixed {@code [3, H, W]} output cannot represent
+     * @throws FormatException        the config's output size would depend on the input image (no center crop and
+     *                                 no fixed-size resize), which a fixed {@code [3, H, W]} output cannot represent
+     * @throws ResourceLimitException  the config's output size is over {@link ImageLimits#maxPixels()}
      */
     public ImagePreprocessor(ImageProcessorConfig config, ImageLimits limits) {
         this.config = config;
@@ -58,6 +59,8 @@ public final class ImagePreprocessor {
             throw new FormatException("image processor config: with do_center_crop=false the output size depends"
                     + " on each image unless size is {\"height\", \"width\"}; not supported");
         }
+        // Found by fuzzing: a crop of 2147483647 x 224 overflowed the output array's size.
+        decoder.checkPixelCount("image processor config output size", outputWidth, outputHeight);
     }
 
     /**

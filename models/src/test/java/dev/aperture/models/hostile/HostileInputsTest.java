@@ -121,6 +121,16 @@ class HostileInputsTest {
     }
 
     @Test
+    void preprocessorConfigWithAHugeCropIsAResourceLimitErrorAtLoading() throws IOException {
+        ObjectNode config = (ObjectNode) JSON.readTree(
+                TestData.clipTiny().resolve("preprocessor_config.json").toFile());
+        config.putObject("crop_size").put("height", Integer.MAX_VALUE).put("width", 224);
+        Files.writeString(dir.resolve("preprocessor_config.json"), JSON.writeValueAsString(config));
+        assertRefused(ResourceLimitException.class, () -> ImagePreprocessor.load(dir),
+                "output size", "224x2147483647", "maxPixels");
+    }
+
+    @Test
     void tenMegabyteSingleWordIsAResourceLimitErrorBeforeTokenizing() {
         String word = "a".repeat(10 << 20);
         assertRefused(ResourceLimitException.class, () -> model.embedTexts(List.of("a cat", word)),
