@@ -60,7 +60,7 @@ public final class SafeTensors implements TensorSource {
      *
      * @throws InputException              when the file cannot be read
      * @throws SafeTensorsFormatException  when it is malformed
-     * @throws ResourceLimitException      when its header is larger than {@code limits} allow
+     * @throws ResourceLimitException      when its header is larger, or declares more tensors, than {@code limits} allow
      */
     public static SafeTensors open(Path file, SafeTensorsLimits limits) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -68,7 +68,7 @@ public final class SafeTensors implements TensorSource {
             long headerLength = readHeaderLength(file, channel, fileSize, limits);
             byte[] json = readFully(channel, LENGTH_PREFIX_BYTES, (int) headerLength);
             long dataStart = LENGTH_PREFIX_BYTES + headerLength;
-            SafeTensorsHeader header = SafeTensorsHeader.parse(file.toString(), json, fileSize - dataStart);
+            SafeTensorsHeader header = SafeTensorsHeader.parse(file.toString(), json, fileSize - dataStart, limits);
             return map(file, channel, fileSize, dataStart, header);
         } catch (NoSuchFileException e) {
             throw new InputException("No such safetensors file: " + file, e);
@@ -141,7 +141,7 @@ public final class SafeTensors implements TensorSource {
         }
         if (headerLength > limits.maxHeaderBytes()) {
             throw new ResourceLimitException(file + ": header length " + headerLength
-                    + " bytes exceeds the limit of " + limits.maxHeaderBytes() + " bytes");
+                    + " bytes exceeds the limit of " + limits.maxHeaderBytes() + " bytes (SafeTensorsLimits.maxHeaderBytes)");
         }
         return headerLength;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aperture.core.ResourceLimitException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,6 +46,16 @@ public record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> me
      * @throws SafeTensorsFormatException when the header is malformed or does not match the data region
      */
     public static SafeTensorsHeader parse(String file, byte[] json, long dataBytes) {
+        return parse(file, json, dataBytes, SafeTensorsLimits.DEFAULT);
+    }
+
+    /**
+     * Parses and validates a header, refusing more tensors than {@code limits} allow before building any of them.
+     *
+     * @throws SafeTensorsFormatException when the header is malformed or does not match the data region
+     * @throws ResourceLimitException     when it declares more than {@link SafeTensorsLimits#maxTensors()} tensors
+     */
+    public static SafeTensorsHeader parse(String file, byte[] json, long dataBytes, SafeTensorsLimits limits) {
         JsonNode root;
         try {
             root = STRICT_JSON.readTree(json);
@@ -55,6 +66,11 @@ public record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         }
         if (root == null || !root.isObject()) {
             throw new SafeTensorsFormatException(file + ": header is not a JSON object");
+        }
+        int tensorCount = root.size() - (root.has(METADATA_KEY) ? 1 : 0);
+        if (tensorCount > limits.maxTensors()) {
+            throw new ResourceLimitException(file + ": header declares " + tensorCount
+                    + " tensors, over the limit of " + limits.maxTensors() + " (SafeTensorsLimits.maxTensors)");
         }
         List<TensorInfo> tensors = new ArrayList<>();
         Map<String, String> metadata = Map.of();

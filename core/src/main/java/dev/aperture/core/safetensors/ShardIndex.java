@@ -8,6 +8,7 @@ import dev.aperture.core.InputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -66,18 +67,25 @@ public record ShardIndex(Path indexFile, Map<String, String> weightMap) {
             if (!entry.getValue().isTextual()) {
                 throw new SafeTensorsFormatException(where + ": shard name is not a string");
             }
-            weightMap.put(entry.getKey(), checkShardName(where, entry.getValue().textValue()));
+            weightMap.put(entry.getKey(), checkShardName(indexFile, where, entry.getValue().textValue()));
         }
         return new ShardIndex(indexFile, weightMap);
     }
 
-    private static String checkShardName(String where, String shard) {
+    private static String checkShardName(Path indexFile, String where, String shard) {
         boolean plainFileName = !shard.isEmpty() && !shard.equals(".") && !shard.equals("..")
                 && shard.indexOf('/') < 0 && shard.indexOf('\\') < 0 && shard.indexOf(':') < 0
                 && shard.indexOf('\0') < 0;
         if (!plainFileName) {
             throw new SafeTensorsFormatException(where + ": shard name \"" + shard
                     + "\" is not a plain file name in the index's folder (refused: it could point outside it)");
+        }
+        try {
+            indexFile.resolveSibling(shard);
+        } catch (InvalidPathException e) {
+            // Found by fuzzing: characters the platform's file-name encoding cannot represent.
+            throw new SafeTensorsFormatException(where + ": shard name \"" + shard
+                    + "\" is not a valid file name on this system: " + e.getReason(), e);
         }
         return shard;
     }

@@ -1,9 +1,11 @@
 package dev.aperture.models.clip;
 
 import dev.aperture.core.InputException;
+import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.models.Backends;
 import dev.aperture.models.ImageInput;
+import dev.aperture.models.InputLimits;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.ProgressListener;
 import dev.aperture.models.Vectors;
@@ -18,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A CLIP model loaded from a Hugging Face model folder ({@code config.json}, {@code model.safetensors} or shards,
@@ -28,24 +33,38 @@ import java.util.List;
  * Large input lists are split into batches of {@link ModelOptions#batchSize()}.
  *
  * <p>Thread-safe: any number of threads may call it at once, with results identical to serial calls.
- * Closing releases the weights and the backend.
+ * Inputs are checked against {@link ModelOptions#limits()} before any work is done.
+ *
+ * <p>Closing releases the weights and the backend, once no batch is running: each batch holds a read lock, close
+ * takes the write lock. Calls made after close, and calls in flight when it happens (at their next batch), fail
+ * with an {@link InputException} saying the model is closed; none sees freed memory or returns partial results.
  */
 public final class ClipModel implements AutoCloseable {
     private final Path directory;
     private final Backend backend;
-    private final ClipTowers towers;
+    /** Null once closed, so the weights can be collected even while callers still hold this object. */
+    private ClipTowers towers;
+    private final ClipConfig config;
+    private final float logitScale;
     private final ClipTokenizer tokenizer;
     private final ImagePreprocessor preprocessor;
     private final int batchSize;
+    private final InputLimits limits;
+    /** Read-held by every running batch; write-held by close while it frees the towers and backend. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     private ClipModel(Path directory, Backend backend, ClipTowers towers, ClipTokenizer tokenizer,
-                      ImagePreprocessor preprocessor, int batchSize) {
+                      ImagePreprocessor preprocessor, int batchSize, InputLimits limits) {
         this.directory = directory;
         this.backend = backend;
         this.towers = towers;
+        this.config = towers.config();
+        this.logitScale = towers.logitScale();
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.batchSize = batchSize;
+        this.limits = limits;
     }
 
     /** Loads a model folder with {@link ModelOptions#defaults()}. */
@@ -66,12 +85,13 @@ public final class ClipModel implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw new InputException("Model folder " + directory + " does not exist or is not a folder");
         }
-        ClipTokenizer tokenizer = ClipTokenizer.load(directory);
-        ImagePreprocessor preprocessor = ImagePreprocessor.load(directory);
+        InputLimits limits = options.limits();
+        ClipTokenizer tokenizer = ClipTokenizer.load(directory).withMaxTextChars(limits.maxTextChars());
+        ImagePreprocessor preprocessor = ImagePreprocessor.load(directory, limits.images());
         Backend backend = Backends.open(options.backend(), options.threads());
         try {
             ClipTowers towers = ClipTowers.load(directory, backend);
-            return new ClipModel(directory, backend, towers, tokenizer, preprocessor, options.batchSize());
+            return new ClipModel(directory, backend, towers, tokenizer, preprocessor, options.batchSize(), limits);
         } catch (RuntimeException e) {
             backend.close();
             throw e;
@@ -93,7 +113,12 @@ public final class ClipModel implements AutoCloseable {
     }
 
     public ClipConfig config() {
-        return towers.config();
+        return config;
+    }
+
+    /** The limits inputs are checked against. */
+    public InputLimits limits() {
+        return limits;
     }
 
     /**
@@ -114,7 +139,7 @@ public final class ClipModel implements AutoCloseable {
 
     /** The temperature: {@code exp(logit_scale)}; logits are this times the cosine similarity. */
     public float logitScale() {
-        return towers.logitScale();
+        return logitScale;
     }
 
     /** L2-normalized text embeddings, one per text, in order. */
@@ -129,12 +154,14 @@ public final class ClipModel implements AutoCloseable {
 
     /** Projected text features before normalization ({@code get_text_features}). */
     public float[][] embedTextsUnnormalized(List<String> texts, ProgressListener progress) {
+        checkTexts(texts);
         float[][] out = new float[texts.size()][];
         for (int start = 0; start < texts.size(); start += batchSize) {
             int end = Math.min(texts.size(), start + batchSize);
             // Padding to the longest text only: the towers stop at the last EOS anyway.
             TokenBatch batch = tokenizer.encodeBatch(texts.subList(start, end), Padding.LONGEST);
-            float[][] features = towers.encodeText(batch.ids(), batch.attentionMask());
+            float[][] features = underReadLock(start, texts.size(),
+                    loaded -> loaded.encodeText(batch.ids(), batch.attentionMask()));
             System.arraycopy(features, 0, out, start, features.length);
             progress.progress(end, texts.size());
         }
@@ -153,6 +180,7 @@ public final class ClipModel implements AutoCloseable {
 
     /** Projected image features before normalization ({@code get_image_features}). */
     public float[][] embedImagesUnnormalized(List<ImageInput> images, ProgressListener progress) {
+        checkInputCount(images, "images");
         float[][] out = new float[images.size()][];
         for (int start = 0; start < images.size(); start += batchSize) {
             int end = Math.min(images.size(), start + batchSize);
@@ -160,7 +188,8 @@ public final class ClipModel implements AutoCloseable {
             for (ImageInput image : images.subList(start, end)) {
                 pixels.add(preprocess(image));
             }
-            float[][] features = towers.encodeImages(pixels.toArray(float[][]::new));
+            float[][] features = underReadLock(start, images.size(),
+                    loaded -> loaded.encodeImages(pixels.toArray(float[][]::new)));
             System.arraycopy(features, 0, out, start, features.length);
             progress.progress(end, images.size());
         }
@@ -175,6 +204,47 @@ public final class ClipModel implements AutoCloseable {
     /** The normalized embedding of one text. */
     public float[] embedText(String text) {
         return embedTexts(List.of(text))[0];
+    }
+
+    /** Runs one batch on the towers, unless the model is (being) closed. */
+    private float[][] underReadLock(int done, int total, Function<ClipTowers, float[][]> batch) {
+        Lock lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new InputException("CLIP model " + directory + " is closed"
+                        + (done > 0 ? " (it was closed while this call was running, after " + done + " of "
+                        + total + " inputs)" : ""));
+            }
+            return batch.apply(towers);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkTexts(List<String> texts) {
+        checkInputCount(texts, "texts");
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (text != null && text.length() > limits.maxTextChars()) {
+                throw new ResourceLimitException("text " + i + " has " + text.length()
+                        + " characters, over the limit of " + limits.maxTextChars()
+                        + " characters (InputLimits.maxTextChars)");
+            }
+        }
+    }
+
+    private void checkInputCount(List<?> inputs, String what) {
+        if (inputs == null) {
+            throw new InputException("no list of " + what + " given (null)");
+        }
+        if (closed) {
+            throw new InputException("CLIP model " + directory + " is closed");
+        }
+        if (inputs.size() > limits.maxInputsPerCall()) {
+            throw new ResourceLimitException(inputs.size() + " " + what + " in one call, over the limit of "
+                    + limits.maxInputsPerCall() + " (InputLimits.maxInputsPerCall); split them into several calls");
+        }
     }
 
     private float[] preprocess(ImageInput image) {
@@ -193,9 +263,23 @@ public final class ClipModel implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Releases the weights and the backend once the batches now running have finished; calls still in flight then
+     * fail at their next batch. Idempotent.
+     */
     @Override
     public void close() {
-        towers.close();
-        backend.close();
+        closed = true;
+        Lock lock = lifecycle.writeLock();
+        lock.lock();
+        try {
+            if (towers != null) {
+                towers.close();
+                backend.close();
+                towers = null;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.aperture.core.ResourceLimitException;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -95,6 +96,39 @@ final class ImageDecoder {
                     "%s: image is %dx%d = %d pixels, over the limit of %d pixels (ImageLimits.maxPixels)",
                     name, width, height, pixels, limits.maxPixels()));
         }
+        if (pixels > (Integer.MAX_VALUE - 8) / 3) {
+            // Only reachable with a raised maxPixels: 3 bytes (or floats) per pixel must fit one Java array.
+            throw new ResourceLimitException(String.format(Locale.ROOT,
+                    "%s: image is %dx%d = %d pixels, more than one Java array can hold at 3 values per pixel",
+                    name, width, height, pixels));
+        }
+    }
+
+    /**
+     * Refuses an image whose decoded raster plus its RGB copy would take more than the limit, from the header's
+     * declared layout (8 bytes per pixel, 16-bit RGBA, when the reader cannot say).
+     */
+    private void checkDecodedBytes(String name, ImageReader reader) throws IOException {
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        long rasterBytesPerPixel = 8;
+        ImageTypeSpecifier raw = reader.getRawImageType(0);
+        if (raw != null) {
+            int bits = 0;
+            for (int band = 0; band < raw.getNumBands(); band++) {
+                bits += raw.getBitsPerBand(band);
+            }
+            rasterBytesPerPixel = Math.max(1, (bits + 7) / 8);
+        }
+        long bytesPerPixel = rasterBytesPerPixel + 3;  // + the 8-bit RGB copy
+        long pixels = width * height;  // both within maxPixels' checked product, so no overflow here
+        long decoded = pixels > Long.MAX_VALUE / bytesPerPixel ? Long.MAX_VALUE : pixels * bytesPerPixel;
+        if (decoded > limits.maxDecodedBytes()) {
+            throw new ResourceLimitException(String.format(Locale.ROOT,
+                    "%s: image is %dx%d with %d bytes per decoded pixel = %d bytes, over the limit of %d bytes"
+                            + " (ImageLimits.maxDecodedBytes)",
+                    name, width, height, bytesPerPixel, decoded, limits.maxDecodedBytes()));
+        }
     }
 
     private static ImageInputStream openStream(Path file) throws IOException {
@@ -143,6 +177,7 @@ final class ImageDecoder {
                     && JpegIccStripper.hasIccProfile(stream);
             reader.setInput(stream, true, true);
             checkPixelCount(name, reader.getWidth(0), reader.getHeight(0));
+            checkDecodedBytes(name, reader);
             if (jpegWithProfile) {
                 byte[] stripped = JpegIccStripper.withoutIccProfiles(encoded.get());
                 strippedStream = new MemoryCacheImageInputStream(new ByteArrayInputStream(stripped));

@@ -41,8 +41,9 @@ public final class ImagePreprocessor {
     /**
      * Creates a preprocessor.
      *
-     * @throws FormatException the config's output size would depend on the input image (no center crop and no
-     *                         fixed-size resize), which a fixed {@code [3, H, W]} output cannot represent
+     * @throws FormatException        the config's output size would depend on the input image (no center crop and
+     *                                 no fixed-size resize), which a fixed {@code [3, H, W]} output cannot represent
+     * @throws ResourceLimitException  the config's output size is over {@link ImageLimits#maxPixels()}
      */
     public ImagePreprocessor(ImageProcessorConfig config, ImageLimits limits) {
         this.config = config;
@@ -58,6 +59,8 @@ public final class ImagePreprocessor {
             throw new FormatException("image processor config: with do_center_crop=false the output size depends"
                     + " on each image unless size is {\"height\", \"width\"}; not supported");
         }
+        // Found by fuzzing: a crop of 2147483647 x 224 overflowed the output array's size.
+        decoder.checkPixelCount("image processor config output size", outputWidth, outputHeight);
     }
 
     /**
@@ -67,8 +70,18 @@ public final class ImagePreprocessor {
      * @throws FormatException the file is malformed or asks for something unsupported
      */
     public static ImagePreprocessor load(Path modelDir) {
+        return load(modelDir, ImageLimits.defaults());
+    }
+
+    /**
+     * Loads {@code preprocessor_config.json} from a model directory, with these limits.
+     *
+     * @throws InputException  the file is missing
+     * @throws FormatException the file is malformed or asks for something unsupported
+     */
+    public static ImagePreprocessor load(Path modelDir, ImageLimits limits) {
         Path file = modelDir.resolve(ImageProcessorConfig.FILE_NAME);
-        return new ImagePreprocessor(ImageProcessorConfig.load(file), ImageLimits.defaults());
+        return new ImagePreprocessor(ImageProcessorConfig.load(file), limits);
     }
 
     /** The settings in use. */
@@ -92,7 +105,7 @@ public final class ImagePreprocessor {
      * @return channels-first floats, {@code [3 * outputHeight() * outputWidth()]}
      * @throws InputException         the file is missing or unreadable
      * @throws FormatException        the file is not a decodable image
-     * @throws ResourceLimitException the image has more pixels than the limits allow
+     * @throws ResourceLimitException the image has more pixels, or would take more memory, than the limits allow
      */
     public float[] preprocess(Path image) {
         return process(decoder.decode(image), image.toString());

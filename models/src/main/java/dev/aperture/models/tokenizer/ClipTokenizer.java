@@ -1,6 +1,8 @@
 package dev.aperture.models.tokenizer;
 
 import dev.aperture.core.InputException;
+import dev.aperture.core.ResourceLimitException;
+import dev.aperture.models.InputLimits;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,16 +36,19 @@ public final class ClipTokenizer {
     private final TokenizerPipeline pipeline;
     private final AddedTokenMatcher rawTokens;
     private final AddedTokenMatcher normalizedTokens;
-    private final WordCache cache = new WordCache(CACHE_CAPACITY);
+    private final WordCache cache;
     private final String[] tokenTextById;
     private final boolean[] specialById;
     private final int contextLength;
     private final int bosId;
     private final int eosId;
     private final int padId;
+    private final int maxTextChars;
 
     private ClipTokenizer(TokenizerPipeline pipeline, TokenizerSettings settings) {
         this.pipeline = pipeline;
+        this.maxTextChars = InputLimits.DEFAULT_MAX_TEXT_CHARS;
+        this.cache = new WordCache(CACHE_CAPACITY);
         List<AddedToken> raw = pipeline.addedTokens().stream().filter(t -> !t.normalized()).toList();
         List<AddedToken> normalized = pipeline.addedTokens().stream().filter(AddedToken::normalized).toList();
         this.rawTokens = new AddedTokenMatcher(raw, AddedToken::content);
@@ -63,6 +68,37 @@ public final class ClipTokenizer {
                 ? pipeline.suffixIds()[pipeline.suffixIds().length - 1] : idOf(settings.eosToken(), ids, -1);
         int configuredPad = idOf(settings.padToken(), ids, pipeline.padIdHint());
         this.padId = configuredPad >= 0 ? configuredPad : eosId;
+    }
+
+    /** A copy with another text-length limit; everything else (and the word cache) is shared. */
+    private ClipTokenizer(ClipTokenizer other, int maxTextChars) {
+        this.pipeline = other.pipeline;
+        this.rawTokens = other.rawTokens;
+        this.normalizedTokens = other.normalizedTokens;
+        this.cache = other.cache;
+        this.tokenTextById = other.tokenTextById;
+        this.specialById = other.specialById;
+        this.contextLength = other.contextLength;
+        this.bosId = other.bosId;
+        this.eosId = other.eosId;
+        this.padId = other.padId;
+        this.maxTextChars = maxTextChars;
+    }
+
+    /**
+     * This tokenizer with another limit on text length (default {@link InputLimits#DEFAULT_MAX_TEXT_CHARS}):
+     * longer texts are refused with a {@link ResourceLimitException} before any work is done on them.
+     */
+    public ClipTokenizer withMaxTextChars(int chars) {
+        if (chars < 0) {
+            throw new InputException("maxTextChars must be >= 0, got " + chars);
+        }
+        return new ClipTokenizer(this, chars);
+    }
+
+    /** The longest text, in UTF-16 chars, this tokenizer accepts. */
+    public int maxTextChars() {
+        return maxTextChars;
     }
 
     private static int idOf(String token, Map<String, Integer> ids, int fallback) {
@@ -111,6 +147,9 @@ public final class ClipTokenizer {
         if (texts == null || padding == null) {
             throw new InputException("encodeBatch needs a list of texts and a padding mode, got "
                     + (texts == null ? "no texts" : "no padding"));
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            checkLength(texts.get(i));  // every text, before any is tokenized
         }
         int specials = pipeline.prefixIds().length + pipeline.suffixIds().length;
         int[][] rows = new int[texts.size()][];
@@ -192,6 +231,7 @@ public final class ClipTokenizer {
         if (text == null) {
             throw new InputException("cannot tokenize a null text");
         }
+        checkLength(text);
         IntList out = new IntList();
         for (AddedTokenMatcher.Segment raw : rawTokens.split(Utf16.replaceLoneSurrogates(text))) {
             if (raw.isToken()) {
@@ -221,6 +261,23 @@ public final class ClipTokenizer {
             ids.addAll(pipeline.bpe().encodeWord(word));
         }
         return ids.toArray();
+    }
+
+    private void checkLength(String text) {
+        if (text != null && text.length() > maxTextChars) {
+            throw new ResourceLimitException("text of " + text.length() + " characters (starting \""
+                    + preview(text) + "\") is longer than the limit of " + maxTextChars
+                    + " characters (InputLimits.maxTextChars)");
+        }
+    }
+
+    /** The first characters of a text, for messages. */
+    private static String preview(String text) {
+        int end = Math.min(text.length(), 24);
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + (end < text.length() ? "..." : "");
     }
 
     /** Growable int array, to avoid boxing on the hot path. */

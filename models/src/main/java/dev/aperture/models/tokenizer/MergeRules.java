@@ -28,6 +28,12 @@ final class MergeRules {
             lefts[rank] = idOf(vocab, left, rank, where);
             rights[rank] = idOf(vocab, right, rank, where);
             merged[rank] = idOf(vocab, mergedText, rank, where);
+            if (merged[rank] == lefts[rank] || merged[rank] == rights[rank]) {
+                // Only an empty token can do this ("a" + "" = "a"): a cycle that merges forever in spirit and
+                // never means anything in a real vocabulary.
+                throw new FormatException(where + ": rule " + rank + " (\"" + left + "\" + \"" + right
+                        + "\") is cyclic: it produces one of its own inputs");
+            }
         }
         return new PairMergeTable(lefts, rights, merged);
     }

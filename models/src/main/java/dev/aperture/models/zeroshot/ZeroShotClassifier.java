@@ -1,6 +1,7 @@
 package dev.aperture.models.zeroshot;
 
 import dev.aperture.core.InputException;
+import dev.aperture.core.ResourceLimitException;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.Vectors;
 import dev.aperture.models.clip.ClipModel;
@@ -60,6 +61,7 @@ public final class ZeroShotClassifier {
 
     /** The (ensembled, normalized) embedding of each label, from the cache where possible. */
     public float[][] labelEmbeddings(List<String> labels) {
+        checkLabelCount(labels);
         List<String> missing = labels.stream().distinct().filter(l -> !labelEmbeddings.containsKey(l)).toList();
         if (!missing.isEmpty()) {
             embedLabels(missing);
@@ -71,8 +73,18 @@ public final class ZeroShotClassifier {
         return out;
     }
 
-    /** Embeds every (label, template) prompt in one call, then averages per label. */
+    /**
+     * Embeds every (label, template) prompt, in as few calls as {@link dev.aperture.models.InputLimits#maxInputsPerCall()}
+     * allows, then averages per label.
+     */
     private void embedLabels(List<String> labels) {
+        int labelsPerCall = Math.max(1, model.limits().maxInputsPerCall() / templates.size());
+        for (int start = 0; start < labels.size(); start += labelsPerCall) {
+            embedLabelGroup(labels.subList(start, Math.min(labels.size(), start + labelsPerCall)));
+        }
+    }
+
+    private void embedLabelGroup(List<String> labels) {
         List<String> prompts = new ArrayList<>(labels.size() * templates.size());
         for (String label : labels) {
             for (String template : templates) {
@@ -124,9 +136,25 @@ public final class ZeroShotClassifier {
         return ranked;
     }
 
-    private static void checkLabels(List<String> labels) {
+    private void checkLabelCount(List<String> labels) {
+        if (labels == null) {
+            throw new InputException("No label list given (null)");
+        }
+        if (labels.size() > model.limits().maxLabels()) {
+            throw new ResourceLimitException(labels.size() + " labels in one classification, over the limit of "
+                    + model.limits().maxLabels() + " (InputLimits.maxLabels)");
+        }
+    }
+
+    private void checkLabels(List<String> labels) {
+        checkLabelCount(labels);
         if (labels.isEmpty()) {
             throw new InputException("At least one label is needed to classify");
+        }
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i) == null) {
+                throw new InputException("Label " + i + " is null");
+            }
         }
         if (new HashSet<>(labels).size() != labels.size()) {
             throw new InputException("Labels must be distinct: " + labels);
