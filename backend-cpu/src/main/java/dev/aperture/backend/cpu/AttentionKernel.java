@@ -90,7 +90,11 @@ final class AttentionKernel {
         }
     }
 
-    /** Turns {@code scores[0..count)} into softmax weights, in place. */
+    /**
+     * Turns {@code scores[0..count)} into softmax weights, in place. The exponentials are scalar
+     * {@link Math#exp}: the Vector API's {@code EXP} differs in the last bit between interpreted and compiled code,
+     * which would make results depend on warm-up; the maximum and the scaling stay vectorized.
+     */
     private static void softmax(float[] scores, int count) {
         FloatVector maxima = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < count; j += LANES) {
@@ -99,15 +103,12 @@ final class AttentionKernel {
                     .blend(Float.NEGATIVE_INFINITY, inRange.not()));
         }
         float max = maxima.reduceLanes(VectorOperators.MAX);  // max is exact in any order
-        FloatVector sums = FloatVector.zero(SPECIES);
-        for (int j = 0; j < count; j += LANES) {
-            VectorMask<Float> inRange = SPECIES.indexInRange(j, count);
-            FloatVector weights = FloatVector.fromArray(SPECIES, scores, j, inRange).sub(max)
-                    .lanewise(VectorOperators.EXP).blend(0f, inRange.not());
-            weights.intoArray(scores, j, inRange);
-            sums = sums.add(weights);
+        float sum = 0f;
+        for (int j = 0; j < count; j++) {
+            scores[j] = (float) Math.exp(scores[j] - max);
+            sum += scores[j];
         }
-        float inverseSum = 1f / Lanes.sum(sums);
+        float inverseSum = 1f / sum;
         for (int j = 0; j < count; j += LANES) {
             VectorMask<Float> inRange = SPECIES.indexInRange(j, count);
             FloatVector.fromArray(SPECIES, scores, j, inRange).mul(inverseSum).intoArray(scores, j, inRange);

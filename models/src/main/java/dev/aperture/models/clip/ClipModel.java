@@ -103,8 +103,10 @@ public final class ClipModel implements AutoCloseable {
      * {@code backend} and {@code towers}: closing the model closes them.
      */
     static ClipModel fromParts(Path directory, Backend backend, ClipTowers towers, ClipTokenizer tokenizer,
-                               ImagePreprocessor preprocessor, int batchSize) {
-        return new ClipModel(directory, backend, towers, tokenizer, preprocessor, batchSize);
+                               ImagePreprocessor preprocessor, ModelOptions options) {
+        InputLimits limits = options.limits();
+        return new ClipModel(directory, backend, towers, tokenizer.withMaxTextChars(limits.maxTextChars()), preprocessor,
+                options.batchSize(), limits);
     }
 
     /** The folder this model was loaded from; {@code null} for a model built in memory ({@link SyntheticClip}). */

@@ -124,7 +124,7 @@ public final class SyntheticClip {
             temporary = Files.createTempDirectory("aperture-synthetic-");
             writeSmallFiles(temporary, architecture);
             tokenizer = ClipTokenizer.load(temporary);
-            preprocessor = ImagePreprocessor.load(temporary);
+            preprocessor = ImagePreprocessor.load(temporary, options.limits().images());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the synthetic model's tokenizer files", e);
         } finally {
@@ -133,7 +133,7 @@ public final class SyntheticClip {
         Backend backend = Backends.open(options.backend(), options.threads());
         try (TensorSource weights = tensors(config)) {
             ClipTowers towers = ClipTowers.load(weights, config, backend);
-            return ClipModel.fromParts(null, backend, towers, tokenizer, preprocessor, options.batchSize());
+            return ClipModel.fromParts(null, backend, towers, tokenizer, preprocessor, options);
         } catch (RuntimeException e) {
             backend.close();
             throw e;
