@@ -3,11 +3,13 @@ package dev.aperture.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.models.ImageInput;
+import dev.aperture.models.bert.TextEmbedder;
 import dev.aperture.models.clip.ClipModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -18,8 +20,9 @@ import java.util.concurrent.Callable;
 
 /** {@code aperture embed}: L2-normalized embeddings of texts and images, one JSON line per input, in order. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
-        description = "Print the L2-normalized projected embedding of each --text and --image, in the order given, "
-                + "as JSON Lines: {\"text\": ...} or {\"image\": ...} plus \"embedding\": [...].")
+        description = "Print the L2-normalized embedding of each --text and --image, in the order given, as JSON "
+                + "Lines: {\"text\": ...} or {\"image\": ...} plus \"embedding\": [...]. A CLIP --model embeds both; "
+                + "a BERT sentence-embedding model (a folder, or an .onnx file with --tokenizer) embeds texts.")
 final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,6 +42,10 @@ final class EmbedCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1..*")
     List<Input> inputs = new ArrayList<>();
 
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "tokenizer.json for a BERT .onnx --model (default: tokenizer.json beside it).")
+    Path tokenizer;
+
     @Override
     public Integer call() {
         List<String> texts = new ArrayList<>();
@@ -50,10 +57,32 @@ final class EmbedCommand implements Callable<Integer> {
                 images.add(ImageInput.of(input.image));
             }
         }
-        try (ClipModel model = modelArgs.loadClip()) {
-            var err = spec.commandLine().getErr();
-            float[][] textEmbeddings = model.embedTexts(texts, new StderrProgress(err, "texts"));
-            float[][] imageEmbeddings = model.embedImages(images, new StderrProgress(err, "images"));
+        float[][] textEmbeddings;
+        float[][] imageEmbeddings;
+        var err = spec.commandLine().getErr();
+        if (TextModelKind.isSentenceEmbeddingModel(modelArgs.location.model)) {
+            if (!images.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--image needs a CLIP model; "
+                        + modelArgs.location.model + " is a text-only (BERT) model");
+            }
+            try (TextEmbedder embedder = TextEmbedder.load(Path.of(modelArgs.location.model), tokenizer,
+                    modelArgs.options())) {
+                textEmbeddings = embedder.embed(texts);
+                imageEmbeddings = new float[0][];
+            }
+        } else {
+            try (ClipModel model = modelArgs.loadClip()) {
+                textEmbeddings = model.embedTexts(texts, new StderrProgress(err, "texts"));
+                imageEmbeddings = model.embedImages(images, new StderrProgress(err, "images"));
+            }
+        }
+        writeLines(textEmbeddings, imageEmbeddings);
+        return 0;
+    }
+
+    /** One line per input, in command-line order. */
+    private void writeLines(float[][] textEmbeddings, float[][] imageEmbeddings) {
+        {
             JsonLines out = new JsonLines(spec.commandLine().getOut());
             int nextText = 0;
             int nextImage = 0;
@@ -74,6 +103,5 @@ final class EmbedCommand implements Callable<Integer> {
                 out.write(line);
             }
         }
-        return 0;
     }
 }

@@ -17,8 +17,11 @@ final class ModelArgs {
             description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    ModelOptions options() {
+        return backendArgs.options().withBatchSize(batchSize);
+    }
+
     ClipModel loadClip() {
-        ModelOptions options = backendArgs.options().withBatchSize(batchSize);
-        return ClipModel.load(location.resolveFolder(), options);
+        return ClipModel.load(location.resolveFolder(), options());
     }
 }

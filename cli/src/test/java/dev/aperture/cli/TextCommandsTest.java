@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code embed-text} and {@code classify-text} with all-MiniLM-L6-v2 (the default model: the Maven Central jar,
+ * {@code embed} (on a BERT model) and {@code classify-text} with all-MiniLM-L6-v2 (the default model: the Maven Central jar,
  * present in the local repository because the models module's tests depend on it).
  */
 class TextCommandsTest {
@@ -53,9 +53,9 @@ class TextCommandsTest {
     }
 
     @Test
-    void embedTextPrintsOneJsonLinePerTextMatchingGolden() throws IOException {
-        Result result = run("embed-text", "--model", model.onnx().toString(), "--tokenizer", model.tokenizer().toString(),
-                "--threads", "1", "--text", "Hello world", "The quick brown fox jumps over the lazy dog.");
+    void embedWithABertModelPrintsOneJsonLinePerTextMatchingGolden() throws IOException {
+        Result result = run("embed", "--model", model.onnx().toString(), "--tokenizer", model.tokenizer().toString(),
+                "--threads", "1", "--text", "Hello world", "--text", "The quick brown fox jumps over the lazy dog.");
         assertEquals(0, result.exitCode(), result.err());
         String[] lines = result.out().strip().split("\n");
         assertEquals(2, lines.length);
@@ -89,7 +89,7 @@ class TextCommandsTest {
     @Test
     void malformedOnnxModelIsBadInput() throws IOException {
         Path broken = Files.write(dir.resolve("broken.onnx"), new byte[] {0x3A, (byte) 0xFF, (byte) 0xFF, 0x7F});
-        Result result = run("embed-text", "--model", broken.toString(), "--tokenizer", model.tokenizer().toString(),
+        Result result = run("embed", "--model", broken.toString(), "--tokenizer", model.tokenizer().toString(),
                 "--text", "hi");
         assertEquals(ErrorReporting.EXIT_BAD_INPUT, result.exitCode());
         assertTrue(result.err().startsWith("error: Malformed ONNX file " + broken), result.err());
@@ -103,9 +103,17 @@ class TextCommandsTest {
     }
 
     @Test
-    void embedTextWithoutTextIsBadInput() {
-        Result result = run("embed-text", "--model", model.onnx().toString());
-        assertEquals(ErrorReporting.EXIT_BAD_INPUT, result.exitCode());
-        assertTrue(result.err().contains("No text to embed"), result.err());
+    void embedWithoutTextIsBadUsage() {
+        Result result = run("embed", "--model", model.onnx().toString());
+        assertEquals(ErrorReporting.EXIT_BAD_USAGE, result.exitCode());
+        assertTrue(result.err().contains("--text"), result.err());
+    }
+
+    @Test
+    void embedRefusesImagesForATextOnlyModel() {
+        Result result = run("embed", "--model", model.onnx().toString(), "--tokenizer", model.tokenizer().toString(),
+                "--image", "cat.png");
+        assertEquals(ErrorReporting.EXIT_BAD_USAGE, result.exitCode());
+        assertTrue(result.err().contains("needs a CLIP model"), result.err());
     }
 }

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *
  * <p>The number of mutations comes from the system property {@code aperture.fuzz.mutations} (default
  * {@value #DEFAULT_MUTATIONS}); the seed from {@code aperture.fuzz.seed} (default fixed, so CI is reproducible).
- * <p>(A copy of this class lives in the models module's tests; keep them in step.)
+ *
+ * <p>Shared with the models module's fuzz tests through aperture-core's test-jar.
  */
 public final class CorpusMutator {
     static final int DEFAULT_MUTATIONS = 2_000;

@@ -1,5 +1,6 @@
 package dev.aperture.models.fuzz;
 
+import dev.aperture.core.fuzz.CorpusMutator;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aperture.core.ApertureException;
 import dev.aperture.models.TestData;
