@@ -72,6 +72,11 @@ public final class CpuBackend implements Backend {
         }
         // The one place weights change form: F32/F16/BF16 rows become float32 GEMM panels.
         PackedMatrix packed = PackedMatrix.pack(weight.data(), weight.dtype(), (int) outFeatures, (int) inFeatures);
+        // The panels now hold these weights: let the OS drop the file's pages at once instead of keeping both
+        // copies resident until the file is closed (this halves peak memory while a model loads).
+        if (weight.data().isMapped()) {
+            weight.data().unload();
+        }
         return new HostLinearWeights(packed, biasValues);
     }
 
