@@ -91,9 +91,9 @@ final class AttentionKernel {
     }
 
     /**
-     * Turns {@code scores[0..count)} into softmax weights, in place. The exponentials are scalar
-     * {@link Math#exp}: the Vector API's {@code EXP} differs in the last bit between interpreted and compiled code,
-     * which would make results depend on warm-up; the maximum and the scaling stay vectorized.
+     * Turns {@code scores[0..count)} into softmax weights, in place, a vector at a time. The exponentials come from
+     * {@link VectorExp}, not the Vector API's {@code EXP}, whose last bit differs between interpreted and compiled
+     * code (results would depend on warm-up).
      */
     private static void softmax(float[] scores, int count) {
         FloatVector maxima = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
@@ -103,12 +103,15 @@ final class AttentionKernel {
                     .blend(Float.NEGATIVE_INFINITY, inRange.not()));
         }
         float max = maxima.reduceLanes(VectorOperators.MAX);  // max is exact in any order
-        float sum = 0f;
-        for (int j = 0; j < count; j++) {
-            scores[j] = (float) Math.exp(scores[j] - max);
-            sum += scores[j];
+        FloatVector sums = FloatVector.zero(SPECIES);
+        for (int j = 0; j < count; j += LANES) {
+            VectorMask<Float> inRange = SPECIES.indexInRange(j, count);
+            FloatVector weights = VectorExp.exp(FloatVector.fromArray(SPECIES, scores, j, inRange).sub(max))
+                    .blend(0f, inRange.not());
+            weights.intoArray(scores, j, inRange);
+            sums = sums.add(weights);
         }
-        float inverseSum = 1f / sum;
+        float inverseSum = 1f / Lanes.sum(sums);
         for (int j = 0; j < count; j += LANES) {
             VectorMask<Float> inRange = SPECIES.indexInRange(j, count);
             FloatVector.fromArray(SPECIES, scores, j, inRange).mul(inverseSum).intoArray(scores, j, inRange);
