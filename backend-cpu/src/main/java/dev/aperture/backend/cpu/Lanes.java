@@ -24,19 +24,4 @@ final class Lanes {
         }
         return total;
     }
-
-    /** The dot product of {@code length} floats of {@code a} and {@code b}, lane sums in a fixed order. */
-    static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
-        FloatVector sum = FloatVector.zero(SPECIES);
-        int vectorEnd = SPECIES.loopBound(length);
-        int k = 0;
-        for (; k < vectorEnd; k += SPECIES.length()) {
-            sum = FloatVector.fromArray(SPECIES, a, aOffset + k).fma(FloatVector.fromArray(SPECIES, b, bOffset + k), sum);
-        }
-        float result = sum(sum);
-        for (; k < length; k++) {
-            result += a[aOffset + k] * b[bOffset + k];
-        }
-        return result;
-    }
 }
