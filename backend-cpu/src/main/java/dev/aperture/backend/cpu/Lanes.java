@@ -19,8 +19,8 @@ final class Lanes {
      */
     static float sum(FloatVector vector) {
         float total = 0f;
-        for (float lane : vector.toArray()) {
-            total += lane;
+        for (int lane = 0; lane < WIDTH; lane++) {
+            total += vector.lane(lane);  // lane by lane, not toArray(): no allocation per row
         }
         return total;
     }

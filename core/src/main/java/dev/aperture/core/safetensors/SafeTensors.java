@@ -183,10 +183,6 @@ public final class SafeTensors implements TensorSource {
         return tensors.keySet();
     }
 
-    @Override
-    public boolean contains(String name) {
-        return tensors.containsKey(name);
-    }
 
     /**
      * {@inheritDoc}

@@ -87,10 +87,6 @@ public final class ShardedSafeTensors implements TensorSource {
         return shardOfTensor.keySet();
     }
 
-    @Override
-    public boolean contains(String name) {
-        return shardOfTensor.containsKey(name);
-    }
 
     @Override
     public TensorView tensor(String name) {

@@ -12,7 +12,9 @@ public interface TensorSource extends AutoCloseable {
     /** Every tensor name, in file order. */
     Set<String> names();
 
-    boolean contains(String name);
+    default boolean contains(String name) {
+        return names().contains(name);
+    }
 
     /**
      * The tensor with this name.

@@ -122,10 +122,6 @@ public final class BertOnnxWeights implements TensorSource {
         return tensors.keySet();
     }
 
-    @Override
-    public boolean contains(String name) {
-        return tensors.containsKey(name);
-    }
 
     /**
      * The BERT parameter with this Hugging Face name (no {@code "bert."} prefix).

@@ -27,10 +27,6 @@ final class SyntheticTensors implements TensorSource {
         return Collections.unmodifiableSet(shapes.keySet());
     }
 
-    @Override
-    public boolean contains(String name) {
-        return shapes.containsKey(name);
-    }
 
     @Override
     public TensorView tensor(String name) {

@@ -174,10 +174,6 @@ public final class OnnxModel implements TensorSource {
         return initializers.keySet();
     }
 
-    @Override
-    public boolean contains(String name) {
-        return initializers.containsKey(name);
-    }
 
     /** The initializer with this ONNX name. */
     @Override

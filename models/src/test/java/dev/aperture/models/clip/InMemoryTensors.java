@@ -44,10 +44,6 @@ final class InMemoryTensors implements TensorSource {
         return Collections.unmodifiableSet(tensors.keySet());
     }
 
-    @Override
-    public boolean contains(String name) {
-        return tensors.containsKey(name);
-    }
 
     @Override
     public TensorView tensor(String name) {

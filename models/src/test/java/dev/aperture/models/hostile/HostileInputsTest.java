@@ -1,5 +1,6 @@
 package dev.aperture.models.hostile;
 
+import dev.aperture.models.tokenizer.MinimalTokenizerJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -141,7 +142,7 @@ class HostileInputsTest {
 
     @Test
     void tokenizerJsonWithACyclicMergeIsAFormatError() throws IOException {
-        ObjectNode tokenizer = minimalTokenizerJson();
+        ObjectNode tokenizer = MinimalTokenizerJson.create();
         ((ObjectNode) tokenizer.get("model").get("vocab")).put("", 7);
         ((ArrayNode) tokenizer.get("model").get("merges")).add(JSON.createArrayNode().add("a").add(""));
         Files.writeString(dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizer));
@@ -150,7 +151,7 @@ class HostileInputsTest {
 
     @Test
     void tokenizerJsonWithMissingMergesIsAFormatError() throws IOException {
-        ObjectNode tokenizer = minimalTokenizerJson();
+        ObjectNode tokenizer = MinimalTokenizerJson.create();
         ((ObjectNode) tokenizer.get("model")).remove("merges");
         Files.writeString(dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizer));
         assertRefused(FormatException.class, () -> ClipTokenizer.load(dir), "tokenizer.json", "model.merges");
@@ -158,7 +159,7 @@ class HostileInputsTest {
 
     @Test
     void tokenizerJsonWithAMergeOfUnknownTokensIsAFormatError() throws IOException {
-        ObjectNode tokenizer = minimalTokenizerJson();
+        ObjectNode tokenizer = MinimalTokenizerJson.create();
         ((ArrayNode) tokenizer.get("model").get("merges")).add("ab ab");
         Files.writeString(dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizer));
         assertRefused(FormatException.class, () -> ClipTokenizer.load(dir), "tokenizer.json", "\"abab\"");
@@ -182,23 +183,4 @@ class HostileInputsTest {
                 () -> classifier.classify(ImageInput.of(image, "gradient.png"), labels), "51 labels", "maxLabels");
     }
 
-    /** Vocabulary a, b, ab (with and without "</w>"), one merge, CLIP's special token. */
-    private static ObjectNode minimalTokenizerJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.putArray("added_tokens").addObject().put("id", 6).put("content", "<|endoftext|>")
-                .put("normalized", false).put("special", true);
-        root.putObject("normalizer").put("type", "Lowercase");
-        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false);
-        ObjectNode post = root.putObject("post_processor").put("type", "RobertaProcessing");
-        post.putArray("cls").add("<|endoftext|>").add(6);
-        post.putArray("sep").add("<|endoftext|>").add(6);
-        ObjectNode bpe = root.putObject("model").put("type", "BPE").put("end_of_word_suffix", "</w>");
-        ObjectNode vocab = bpe.putObject("vocab");
-        String[] tokens = {"a", "b", "a</w>", "b</w>", "ab</w>", "ab", "<|endoftext|>"};
-        for (int i = 0; i < tokens.length; i++) {
-            vocab.put(tokens[i], i);
-        }
-        bpe.putArray("merges").add("a b</w>");
-        return root;
-    }
 }

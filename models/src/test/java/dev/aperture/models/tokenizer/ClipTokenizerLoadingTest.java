@@ -21,25 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClipTokenizerLoadingTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** A minimal byte-level BPE tokenizer.json: vocabulary a, b, ab (with and without "</w>"), one merge. */
-    private static ObjectNode minimalTokenizerJson() {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.putArray("added_tokens").addObject().put("id", 6).put("content", "<|endoftext|>")
-                .put("normalized", false).put("special", true);
-        root.putObject("normalizer").put("type", "Lowercase");
-        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false);
-        ObjectNode post = root.putObject("post_processor").put("type", "RobertaProcessing");
-        post.putArray("cls").add("<|endoftext|>").add(6);
-        post.putArray("sep").add("<|endoftext|>").add(6);
-        ObjectNode model = root.putObject("model").put("type", "BPE").put("end_of_word_suffix", "</w>");
-        ObjectNode vocab = model.putObject("vocab");
-        String[] tokens = {"a", "b", "a</w>", "b</w>", "ab</w>", "ab", "<|endoftext|>"};
-        for (int i = 0; i < tokens.length; i++) {
-            vocab.put(tokens[i], i);
-        }
-        model.putArray("merges").add("a b</w>");
-        return root;
-    }
 
     private static Path write(Path dir, String name, String content) throws IOException {
         Files.writeString(dir.resolve(name), content);
@@ -52,7 +33,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void minimalTokenizerJsonLoadsAndMerges(@TempDir Path dir) throws IOException {
-        ClipTokenizer tokenizer = ClipTokenizer.load(writeJson(dir, minimalTokenizerJson()));
+        ClipTokenizer tokenizer = ClipTokenizer.load(writeJson(dir, MinimalTokenizerJson.create()));
         assertArrayEquals(new int[] {6, 4, 6}, tokenizer.encode("AB"));
         assertArrayEquals(new int[] {6, 1, 2, 6}, tokenizer.encode("ba"), "no merge rule for b then a</w>");
     }
@@ -86,7 +67,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsUnsupportedNormalizerNamingFileAndComponent(@TempDir Path dir) throws IOException {
-        ObjectNode json = minimalTokenizerJson();
+        ObjectNode json = MinimalTokenizerJson.create();
         json.putObject("normalizer").put("type", "BertNormalizer");
         FormatException e = assertThrows(FormatException.class, () -> ClipTokenizer.load(writeJson(dir, json)));
         assertTrue(e.getMessage().contains("tokenizer.json") && e.getMessage().contains("normalizer")
@@ -95,7 +76,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsUnsupportedModelType(@TempDir Path dir) throws IOException {
-        ObjectNode json = minimalTokenizerJson();
+        ObjectNode json = MinimalTokenizerJson.create();
         ((ObjectNode) json.get("model")).put("type", "WordPiece");
         FormatException e = assertThrows(FormatException.class, () -> ClipTokenizer.load(writeJson(dir, json)));
         assertTrue(e.getMessage().contains("model") && e.getMessage().contains("WordPiece"), e.getMessage());
@@ -103,7 +84,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsPreTokenizerWithoutByteLevel(@TempDir Path dir) throws IOException {
-        ObjectNode json = minimalTokenizerJson();
+        ObjectNode json = MinimalTokenizerJson.create();
         json.putObject("pre_tokenizer").put("type", "Whitespace");
         FormatException e = assertThrows(FormatException.class, () -> ClipTokenizer.load(writeJson(dir, json)));
         assertTrue(e.getMessage().contains("pre_tokenizer") && e.getMessage().contains("Whitespace"), e.getMessage());
@@ -111,7 +92,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsUnsupportedPostProcessor(@TempDir Path dir) throws IOException {
-        ObjectNode json = minimalTokenizerJson();
+        ObjectNode json = MinimalTokenizerJson.create();
         json.putObject("post_processor").put("type", "Mystery");
         FormatException e = assertThrows(FormatException.class, () -> ClipTokenizer.load(writeJson(dir, json)));
         assertTrue(e.getMessage().contains("post_processor") && e.getMessage().contains("Mystery"), e.getMessage());
@@ -119,7 +100,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsMergeOfTokenOutsideVocabulary(@TempDir Path dir) throws IOException {
-        ObjectNode json = minimalTokenizerJson();
+        ObjectNode json = MinimalTokenizerJson.create();
         ((ArrayNode) json.get("model").get("merges")).add("x y");
         FormatException e = assertThrows(FormatException.class, () -> ClipTokenizer.load(writeJson(dir, json)));
         assertTrue(e.getMessage().contains("model.merges") && e.getMessage().contains("\"x\""), e.getMessage());
@@ -127,7 +108,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsInvalidSplitRegex(@TempDir Path dir) throws IOException {
-        ObjectNode json = minimalTokenizerJson();
+        ObjectNode json = MinimalTokenizerJson.create();
         ObjectNode sequence = json.putObject("pre_tokenizer").put("type", "Sequence");
         ArrayNode steps = sequence.putArray("pretokenizers");
         ObjectNode split = steps.addObject().put("type", "Split").put("behavior", "Removed").put("invert", true);
@@ -147,7 +128,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsMalformedTokenizerConfig(@TempDir Path dir) throws IOException {
-        writeJson(dir, minimalTokenizerJson());
+        writeJson(dir, MinimalTokenizerJson.create());
         write(dir, "tokenizer_config.json", "[1, 2]");
         FormatException e = assertThrows(FormatException.class, () -> ClipTokenizer.load(dir));
         assertTrue(e.getMessage().contains("tokenizer_config.json"), e.getMessage());
@@ -155,7 +136,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void prefersTokenizerJsonOverVocabAndMerges(@TempDir Path dir) throws IOException {
-        writeJson(dir, minimalTokenizerJson());
+        writeJson(dir, MinimalTokenizerJson.create());
         write(dir, "vocab.json", "not even json");
         write(dir, "merges.txt", "garbage");
         assertArrayEquals(new int[] {6, 4, 6}, ClipTokenizer.load(dir).encode("ab"));
@@ -163,7 +144,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void contextLengthComesFromModelMaxLengthCappedByPositions(@TempDir Path dir) throws IOException {
-        writeJson(dir, minimalTokenizerJson());
+        writeJson(dir, MinimalTokenizerJson.create());
         write(dir, "tokenizer_config.json", "{\"model_max_length\": 1000000000000000019884624838656}");
         assertEquals(77, ClipTokenizer.load(dir).contextLength(), "no-limit sentinel falls back to CLIP's 77");
         write(dir, "tokenizer_config.json", "{\"model_max_length\": 64}");
@@ -174,7 +155,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsAbsurdTokenIdInsteadOfAllocatingForIt(@TempDir Path dir) throws IOException {
-        ObjectNode json = minimalTokenizerJson();
+        ObjectNode json = MinimalTokenizerJson.create();
         ((ObjectNode) json.get("model").get("vocab")).put("b", 2_000_000_000);
         FormatException e = assertThrows(FormatException.class, () -> ClipTokenizer.load(writeJson(dir, json)));
         assertTrue(e.getMessage().contains("model.vocab") && e.getMessage().contains("\"b\""), e.getMessage());
@@ -182,7 +163,7 @@ class ClipTokenizerLoadingTest {
 
     @Test
     void rejectsNullTextWithInputException(@TempDir Path dir) throws IOException {
-        ClipTokenizer tokenizer = ClipTokenizer.load(writeJson(dir, minimalTokenizerJson()));
+        ClipTokenizer tokenizer = ClipTokenizer.load(writeJson(dir, MinimalTokenizerJson.create()));
         assertThrows(InputException.class, () -> tokenizer.encode(null));
         assertThrows(InputException.class, () -> tokenizer.encodeBatch(java.util.Arrays.asList("a", null),
                 Padding.LONGEST));
