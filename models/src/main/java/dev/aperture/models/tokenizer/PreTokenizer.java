@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The pre-tokenizer: zero or more {@link SplitRule}s, then the ByteLevel step. Splitting yields "pieces"
@@ -20,14 +19,14 @@ final class PreTokenizer {
 
     private final List<SplitRule> splitRules;
     private final boolean addPrefixSpace;
-    private final Pattern byteLevelRegex;
+    private final BoundedPattern byteLevelRegex;
 
     /**
      * @param splitRules     the Split steps, in order
      * @param addPrefixSpace ByteLevel's add_prefix_space: a space is prepended to a piece not starting with one
      * @param byteLevelRegex GPT-2's regex when ByteLevel's use_regex is true, else null
      */
-    PreTokenizer(List<SplitRule> splitRules, boolean addPrefixSpace, Pattern byteLevelRegex) {
+    PreTokenizer(List<SplitRule> splitRules, boolean addPrefixSpace, BoundedPattern byteLevelRegex) {
         this.splitRules = List.copyOf(splitRules);
         this.addPrefixSpace = addPrefixSpace;
         this.byteLevelRegex = byteLevelRegex;

@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The "Split" pre-tokenizer: cut a piece of text at the matches of a pattern. The text becomes alternating
  * runs of matches and non-matches (flipped when {@code invert}); the behaviour says what to keep. CLIP uses its
  * word regex with invert = true and REMOVED: the matches are the words, everything between them (whitespace) goes.
  */
-record SplitRule(Pattern pattern, Behavior behavior, boolean invert) {
+record SplitRule(BoundedPattern pattern, Behavior behavior, boolean invert) {
 
     /** What happens to the delimiter runs, as in the Rust library's SplitDelimiterBehavior. */
     enum Behavior { REMOVED, ISOLATED, MERGED_WITH_PREVIOUS, MERGED_WITH_NEXT, CONTIGUOUS }

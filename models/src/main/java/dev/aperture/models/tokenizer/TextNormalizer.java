@@ -3,7 +3,6 @@ package dev.aperture.models.tokenizer;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The normalizer of a tokenizer: an ordered list of steps applied to each text segment between added tokens
@@ -25,7 +24,7 @@ final class TextNormalizer {
     }
 
     /** Replaces every match of a pattern (regex or literal) by fixed content. */
-    record Replace(Pattern pattern, String content) implements Step {
+    record Replace(BoundedPattern pattern, String content) implements Step {
         @Override
         public String apply(String text) {
             Matcher matcher = pattern.matcher(text);

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads a Hugging Face tokenizer.json into a {@link TokenizerPipeline}. Supported are the components byte-level
@@ -102,12 +101,12 @@ final class TokenizerJsonReader {
         return steps;
     }
 
-    private Pattern pattern(JsonNode node, String component) {
+    private BoundedPattern pattern(JsonNode node, String component) {
         if (node.path("Regex").isTextual()) {
-            return OnigurumaPatterns.compile(node.path("Regex").asText(), file, component);
+            return BoundedPattern.regex(node.path("Regex").asText(), file + ": " + component);
         }
         if (node.path("String").isTextual()) {
-            return OnigurumaPatterns.literal(node.path("String").asText());
+            return BoundedPattern.literal(node.path("String").asText(), file + ": " + component);
         }
         throw error(component, "has a pattern that is neither {\"Regex\": ...} nor {\"String\": ...}");
     }
@@ -139,7 +138,7 @@ final class TokenizerJsonReader {
             } else if (type.equals("ByteLevel") && last) {
                 boolean useRegex = step.path("use_regex").asBoolean(true);
                 return new PreTokenizer(splits, step.path("add_prefix_space").asBoolean(true),
-                        useRegex ? OnigurumaPatterns.compile(PreTokenizer.GPT2_REGEX, file, component) : null);
+                        useRegex ? BoundedPattern.regex(PreTokenizer.GPT2_REGEX, file + ": " + component) : null);
             } else {
                 throw error(component, "has unsupported type \"" + type + "\" here (supported: Split steps, then"
                         + " one ByteLevel last)");

@@ -41,12 +41,12 @@ final class VocabMergesReader {
         BpeModel bpe = new BpeModel(vocab, merges, unkId == null ? -1 : unkId, false, false, "", END_OF_WORD);
         TextNormalizer normalizer = new TextNormalizer(List.of(
                 new TextNormalizer.UnicodeForm(Normalizer.Form.NFC),
-                new TextNormalizer.Replace(OnigurumaPatterns.compile("\\s+", vocabFile.toString(), "normalizer"), " "),
+                new TextNormalizer.Replace(BoundedPattern.regex("\\s+", vocabFile + ": normalizer"), " "),
                 new TextNormalizer.Lowercase()));
         PreTokenizer preTokenizer = new PreTokenizer(
-                List.of(new SplitRule(OnigurumaPatterns.compile(CLIP_SPLIT_REGEX, vocabFile.toString(), "split regex"),
+                List.of(new SplitRule(BoundedPattern.regex(CLIP_SPLIT_REGEX, vocabFile + ": split regex"),
                         SplitRule.Behavior.REMOVED, true)),
-                false, OnigurumaPatterns.compile(PreTokenizer.GPT2_REGEX, vocabFile.toString(), "byte-level regex"));
+                false, BoundedPattern.regex(PreTokenizer.GPT2_REGEX, vocabFile + ": byte-level regex"));
         String bos = settings.bosToken() != null ? settings.bosToken() : "<|startoftext|>";
         String eos = settings.eosToken() != null ? settings.eosToken() : "<|endoftext|>";
         int bosId = requireId(vocab, bos, vocabFile, "BOS token");

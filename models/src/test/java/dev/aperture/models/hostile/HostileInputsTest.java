@@ -166,6 +166,21 @@ class HostileInputsTest {
     }
 
     @Test
+    void tokenizerJsonWithACatastrophicallyBacktrackingRegexIsAResourceLimitErrorNotAHang() throws IOException {
+        // Four \s* before an x need about n^5/24 steps on n spaces: 4 * 10^13 here, hours without the read budget.
+        ObjectNode tokenizer = MinimalTokenizerJson.create();
+        ObjectNode split = JSON.createObjectNode().put("type", "Split").put("behavior", "Isolated").put("invert", false);
+        split.putObject("pattern").put("Regex", "\\s*\\s*\\s*\\s*x");
+        ObjectNode byteLevel = (ObjectNode) tokenizer.get("pre_tokenizer");
+        ObjectNode sequence = tokenizer.putObject("pre_tokenizer").put("type", "Sequence");
+        sequence.putArray("pretokenizers").add(split).add(byteLevel);
+        Files.writeString(dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizer));
+        ClipTokenizer hostile = ClipTokenizer.load(dir);
+        assertRefused(ResourceLimitException.class, () -> hostile.encode("a" + " ".repeat(1_000) + "b"),
+                "tokenizer.json", "pre_tokenizer.pretokenizers[0]", "/\\s*\\s*\\s*\\s*x/", "catastrophic");
+    }
+
+    @Test
     void moreInputsPerCallThanTheLimitIsAResourceLimitError() {
         List<String> texts = Collections.nCopies(1_001, "a photo");
         assertRefused(ResourceLimitException.class, () -> model.embedTexts(texts), "1001 texts", "maxInputsPerCall");
