@@ -167,7 +167,7 @@ class HostileInputsTest {
 
     @Test
     void tokenizerJsonWithACatastrophicallyBacktrackingRegexIsAResourceLimitErrorNotAHang() throws IOException {
-        // Four \s* before an x need about n^5/24 steps on n spaces: 4 * 10^13 here, hours without the read budget.
+        // Four \s* before an x need about n^5/120 steps on n spaces: 8 * 10^12 here, hours without the read budget.
         ObjectNode tokenizer = MinimalTokenizerJson.create();
         ObjectNode split = JSON.createObjectNode().put("type", "Split").put("behavior", "Isolated").put("invert", false);
         split.putObject("pattern").put("Regex", "\\s*\\s*\\s*\\s*x");
