@@ -56,11 +56,13 @@ record BoundedPattern(Pattern pattern, String origin) {
     private static final class CountedText implements CharSequence {
         private final String text;
         private final BoundedPattern reader;
+        private final long budget;
         private long readsLeft;
 
         CountedText(String text, long budget, BoundedPattern reader) {
             this.text = text;
             this.reader = reader;
+            this.budget = budget;
             this.readsLeft = budget;
         }
 
@@ -68,7 +70,7 @@ record BoundedPattern(Pattern pattern, String origin) {
         public char charAt(int index) {
             if (--readsLeft < 0) {
                 throw new ResourceLimitException(reader.origin + ": the regex " + abbreviated(reader.pattern.pattern())
-                        + " needed more than " + (BASE_READS + READS_PER_CHAR * text.length())
+                        + " needed more than " + budget
                         + " character reads on a text of " + text.length() + " characters (catastrophic"
                         + " backtracking); refusing to go on");
             }
