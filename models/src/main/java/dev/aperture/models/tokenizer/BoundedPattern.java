@@ -15,10 +15,9 @@ import java.util.regex.PatternSyntaxException;
  * the set Oniguruma's {@code \s} matches on UTF-8 text (U+0009..U+000D, U+0085, Zs, Zl, Zp); {@code \p{L}},
  * {@code \p{N}} and leftmost-first alternation mean the same in both engines.
  *
- * <p>Because the file chooses the regex, a hostile file can choose one that backtracks catastrophically (Java's
+ * <p>Because the file chooses the regex, a hostile file can choose one that backtracks catastrophically. Java's
  * memoization tames {@code (a+)+$}, but {@code \s*\s*\s*\s*x} takes about n^5/120 steps on n spaces (300 spaces:
- * 100 s), and
- * {@code (a+)+\1b} 2^n steps on n letters a). Java's engine reads its input only through
+ * 100 s) and {@code (a+)+\1b} 2^n steps on n letters a. Java's engine reads its input only through
  * {@link CharSequence#charAt}, so counting those reads bounds the work. A text may cost at most
  * {@link #BASE_READS} + {@link #READS_PER_CHAR} × its length reads across all matches on it (the CLIP and GPT-2
  * patterns need 1 to 11 per character on prose, CJK text, digits and long runs of spaces); beyond that, matching

@@ -45,7 +45,12 @@ final class TokenizerJsonReader {
     }
 
     private FormatException error(String component, String problem) {
-        return new FormatException(file + ": " + component + " " + problem);
+        return new FormatException(where(component) + " " + problem);
+    }
+
+    /** "tokenizer.json: pre_tokenizer.pretokenizers[0]": how messages name a component of this file. */
+    private String where(String component) {
+        return file + ": " + component;
     }
 
     private static boolean isAbsent(JsonNode node) {
@@ -103,10 +108,10 @@ final class TokenizerJsonReader {
 
     private BoundedPattern pattern(JsonNode node, String component) {
         if (node.path("Regex").isTextual()) {
-            return BoundedPattern.regex(node.path("Regex").asText(), file + ": " + component);
+            return BoundedPattern.regex(node.path("Regex").asText(), where(component));
         }
         if (node.path("String").isTextual()) {
-            return BoundedPattern.literal(node.path("String").asText(), file + ": " + component);
+            return BoundedPattern.literal(node.path("String").asText(), where(component));
         }
         throw error(component, "has a pattern that is neither {\"Regex\": ...} nor {\"String\": ...}");
     }
@@ -138,7 +143,7 @@ final class TokenizerJsonReader {
             } else if (type.equals("ByteLevel") && last) {
                 boolean useRegex = step.path("use_regex").asBoolean(true);
                 return new PreTokenizer(splits, step.path("add_prefix_space").asBoolean(true),
-                        useRegex ? BoundedPattern.regex(PreTokenizer.GPT2_REGEX, file + ": " + component) : null);
+                        useRegex ? BoundedPattern.regex(PreTokenizer.GPT2_REGEX, where(component)) : null);
             } else {
                 throw error(component, "has unsupported type \"" + type + "\" here (supported: Split steps, then"
                         + " one ByteLevel last)");
