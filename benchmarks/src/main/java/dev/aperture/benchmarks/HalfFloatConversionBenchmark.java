@@ -1,6 +1,6 @@
 package dev.aperture.benchmarks;
 
-import dev.aperture.core.safetensors.FloatConversions;
+import dev.aperture.core.tensor.FloatConversions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

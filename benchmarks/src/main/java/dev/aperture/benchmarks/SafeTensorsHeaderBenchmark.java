@@ -1,9 +1,9 @@
 package dev.aperture.benchmarks;
 
-import dev.aperture.core.safetensors.DType;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.safetensors.SafeTensorsHeader;
 import dev.aperture.core.safetensors.TensorToWrite;
+import dev.aperture.core.tensor.DType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

@@ -2,12 +2,13 @@ package dev.aperture.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aperture.core.safetensors.DType;
+import dev.aperture.core.tensor.DType;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.clip.ClipModel;
 import dev.aperture.models.clip.ClipTowers;
 import dev.aperture.models.clip.SyntheticClip;
+import dev.aperture.models.source.ResolvedModel;
 import dev.aperture.models.zeroshot.ZeroShotClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,9 +109,9 @@ final class BenchCommand implements Callable<Integer> {
                 say("building synthetic " + randomArchitecture + " in memory");
                 loaded = SyntheticClip.model(randomArchitecture, options);
             } else {
-                Path folder = location.resolveFolder();
-                say("loading " + folder);
-                loaded = ClipModel.load(folder, options);
+                ResolvedModel resolved = location.resolve();
+                say("loading " + resolved.folder());
+                loaded = ClipModel.load(resolved, options);
             }
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             try (ClipModel model = loaded) {

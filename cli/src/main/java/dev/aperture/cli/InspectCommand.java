@@ -1,12 +1,11 @@
 package dev.aperture.cli;
 
+import dev.aperture.core.checkpoint.Checkpoints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aperture.core.safetensors.SafeTensors;
-import dev.aperture.core.safetensors.ShardedSafeTensors;
-import dev.aperture.core.safetensors.TensorSource;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.core.tensor.TensorView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,8 +24,8 @@ import java.util.stream.Collectors;
 
 /** {@code aperture inspect}: lists the tensors of a checkpoint (name, dtype, shape, size), its metadata and totals. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "List the tensors of a safetensors checkpoint: a .safetensors file, a sharded checkpoint's "
-                + "index.json, or a model folder.")
+        description = "List the tensors of a checkpoint: a .safetensors file, a PyTorch .bin checkpoint (read "
+                + "without running its pickle), a sharded checkpoint's index.json, or a model folder.")
 final class InspectCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,7 +33,7 @@ final class InspectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "CHECKPOINT",
-            description = "model.safetensors, model.safetensors.index.json, or a folder holding one of them")
+            description = "model.safetensors, pytorch_model.bin, either one's .index.json, or a folder holding one")
     Path checkpoint;
 
     @Option(names = "--json", description = "Print machine-readable JSON instead of a table.")
@@ -46,13 +45,13 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (TensorSource source = SafeTensors.openCheckpoint(checkpoint)) {
+        try (TensorSource source = Checkpoints.open(checkpoint)) {
             List<Row> rows = new ArrayList<>();
             for (String name : source.names()) {
                 TensorView view = source.tensor(name);
                 rows.add(new Row(name, view.dtype().name(), view.shape(), view.elementCount(), view.byteSize()));
             }
-            List<String> files = filesOf(source);
+            List<String> files = source.files().stream().map(Path::toString).toList();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 printJson(out, files, source.metadata(), rows);
@@ -62,13 +61,6 @@ final class InspectCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
-    }
-
-    private List<String> filesOf(TensorSource source) {
-        if (source instanceof ShardedSafeTensors sharded) {
-            return sharded.shards().stream().map(shard -> shard.file().toString()).toList();
-        }
-        return List.of(((SafeTensors) source).file().toString());
     }
 
     private void printTable(PrintWriter out, List<String> files, Map<String, String> metadata, List<Row> rows) {

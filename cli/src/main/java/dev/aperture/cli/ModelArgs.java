@@ -22,6 +22,6 @@ final class ModelArgs {
     }
 
     ClipModel loadClip() {
-        return ClipModel.load(location.resolveFolder(), options());
+        return ClipModel.load(location.resolve(), options());
     }
 }

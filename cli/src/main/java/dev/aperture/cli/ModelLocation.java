@@ -2,9 +2,8 @@ package dev.aperture.cli;
 
 import dev.aperture.models.source.HubOptions;
 import dev.aperture.models.source.ModelSource;
+import dev.aperture.models.source.ResolvedModel;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
 
 /** Which model a command uses: a folder or a hub id, and whether the network may be used to fetch it. */
 final class ModelLocation {
@@ -19,8 +18,8 @@ final class ModelLocation {
     @Option(names = "--quiet", description = "No download progress bars.")
     boolean quiet;
 
-    /** The local folder holding the model's files, downloading them first when --model is a hub id. */
-    Path resolveFolder() {
+    /** Where the model's files are, downloading them first when --model is a hub id. */
+    ResolvedModel resolve() {
         return ModelSource.resolve(model, hubOptions());
     }
 

@@ -27,7 +27,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClipTokenizer tokenizer = ClipTokenizer.load(location.resolveFolder());
+        ClipTokenizer tokenizer = ClipTokenizer.load(location.resolve().folder());
         JsonLines out = new JsonLines(spec.commandLine().getOut());
         for (String text : texts) {
             ObjectNode line = out.newObject();

@@ -2,9 +2,9 @@ package dev.aperture.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aperture.core.safetensors.DType;
 import dev.aperture.core.safetensors.ShardedSafeTensorsWriter;
 import dev.aperture.core.safetensors.TensorToWrite;
+import dev.aperture.core.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

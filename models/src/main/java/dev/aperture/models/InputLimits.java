@@ -1,6 +1,7 @@
 package dev.aperture.models;
 
 import dev.aperture.core.InputException;
+import dev.aperture.core.checkpoint.CheckpointLimits;
 import dev.aperture.models.image.ImageLimits;
 
 /**
@@ -15,8 +16,10 @@ import dev.aperture.models.image.ImageLimits;
  *                         {@link ModelOptions#batchSize()}
  * @param maxLabels        the most labels one zero-shot classification accepts
  * @param images           decoding limits: pixel count (decompression bombs) and decoded memory
+ * @param checkpoints      limits on the weights files a model is loaded from (header and pickle sizes, tensors)
  */
-public record InputLimits(int maxTextChars, int maxInputsPerCall, int maxLabels, ImageLimits images) {
+public record InputLimits(int maxTextChars, int maxInputsPerCall, int maxLabels, ImageLimits images,
+                          CheckpointLimits checkpoints) {
 
     /** 1 Mi (1,048,576) characters: thousands of times what CLIP reads, well under a second of tokenizing. */
     public static final int DEFAULT_MAX_TEXT_CHARS = 1 << 20;
@@ -27,31 +30,36 @@ public record InputLimits(int maxTextChars, int maxInputsPerCall, int maxLabels,
 
     /** Validates the limits. */
     public InputLimits {
-        if (maxTextChars < 0 || maxInputsPerCall < 1 || maxLabels < 1 || images == null) {
-            throw new InputException("InputLimits need maxTextChars >= 0, maxInputsPerCall >= 1, maxLabels >= 1 and"
-                    + " image limits; got " + maxTextChars + ", " + maxInputsPerCall + ", " + maxLabels + ", " + images);
+        if (maxTextChars < 0 || maxInputsPerCall < 1 || maxLabels < 1 || images == null || checkpoints == null) {
+            throw new InputException("InputLimits need maxTextChars >= 0, maxInputsPerCall >= 1, maxLabels >= 1,"
+                    + " image and checkpoint limits; got " + maxTextChars + ", " + maxInputsPerCall + ", " + maxLabels
+                    + ", " + images + ", " + checkpoints);
         }
     }
 
-    /** The defaults above, with {@link ImageLimits#defaults()}. */
+    /** The defaults above, with {@link ImageLimits#defaults()} and {@link CheckpointLimits#DEFAULT}. */
     public static InputLimits defaults() {
         return new InputLimits(DEFAULT_MAX_TEXT_CHARS, DEFAULT_MAX_INPUTS_PER_CALL, DEFAULT_MAX_LABELS,
-                ImageLimits.defaults());
+                ImageLimits.defaults(), CheckpointLimits.DEFAULT);
     }
 
     public InputLimits withMaxTextChars(int chars) {
-        return new InputLimits(chars, maxInputsPerCall, maxLabels, images);
+        return new InputLimits(chars, maxInputsPerCall, maxLabels, images, checkpoints);
     }
 
     public InputLimits withMaxInputsPerCall(int inputs) {
-        return new InputLimits(maxTextChars, inputs, maxLabels, images);
+        return new InputLimits(maxTextChars, inputs, maxLabels, images, checkpoints);
     }
 
     public InputLimits withMaxLabels(int labels) {
-        return new InputLimits(maxTextChars, maxInputsPerCall, labels, images);
+        return new InputLimits(maxTextChars, maxInputsPerCall, labels, images, checkpoints);
     }
 
     public InputLimits withImages(ImageLimits imageLimits) {
-        return new InputLimits(maxTextChars, maxInputsPerCall, maxLabels, imageLimits);
+        return new InputLimits(maxTextChars, maxInputsPerCall, maxLabels, imageLimits, checkpoints);
+    }
+
+    public InputLimits withCheckpoints(CheckpointLimits checkpointLimits) {
+        return new InputLimits(maxTextChars, maxInputsPerCall, maxLabels, images, checkpointLimits);
     }
 }

@@ -1,16 +1,16 @@
 package dev.aperture.backend.cpu;
 
-import dev.aperture.core.BackendException;
 import dev.aperture.backend.cpu.gemm.ComputePool;
 import dev.aperture.backend.cpu.gemm.Gemm;
 import dev.aperture.backend.cpu.gemm.PackedMatrix;
+import dev.aperture.core.BackendException;
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.backend.Activation;
 import dev.aperture.core.backend.AttentionSpec;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.TensorView;
 
 import java.util.Arrays;
 

@@ -1,7 +1,7 @@
 package dev.aperture.backend.cpu;
 
-import dev.aperture.core.safetensors.DType;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.TensorView;
 
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;

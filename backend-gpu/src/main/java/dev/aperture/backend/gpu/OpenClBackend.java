@@ -8,7 +8,7 @@ import dev.aperture.core.backend.AttentionSpec;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.TensorView;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

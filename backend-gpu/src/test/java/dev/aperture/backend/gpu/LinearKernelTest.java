@@ -1,9 +1,9 @@
 package dev.aperture.backend.gpu;
 
 import dev.aperture.core.ModelMismatchException;
-import dev.aperture.core.safetensors.DType;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
+import dev.aperture.core.tensor.DType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.aperture.benchmarks.clip;
 
-import dev.aperture.core.safetensors.DType;
+import dev.aperture.core.tensor.DType;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.clip.ClipModel;
 import dev.aperture.models.clip.SyntheticClip;

@@ -3,12 +3,7 @@ package dev.aperture.benchmarks.gemm;
 import dev.aperture.backend.cpu.gemm.ComputePool;
 import dev.aperture.backend.cpu.gemm.Gemm;
 import dev.aperture.backend.cpu.gemm.PackedMatrix;
-import dev.aperture.core.safetensors.DType;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.util.concurrent.TimeUnit;
+import dev.aperture.core.tensor.DType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,6 +15,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code y = x · Wᵀ + b} on the shapes CLIP uses ({@code m x n x k}: tokens x out features x in features),

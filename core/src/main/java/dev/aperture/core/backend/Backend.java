@@ -1,6 +1,6 @@
 package dev.aperture.core.backend;
 
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.TensorView;
 
 /**
  * The tensor-level operations a model is written against, so one model runs on any backend (CPU, OpenCL).

@@ -3,6 +3,9 @@ package dev.aperture.core.safetensors;
 import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.ResourceLimitException;
+import dev.aperture.core.checkpoint.CheckpointLimits;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.core.tensor.TensorView;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -29,8 +32,8 @@ import java.util.Set;
  * fails with a {@link SafeTensorsFormatException} and never makes this allocate more than the header cap.
  * Closing unmaps the file; a view used afterwards throws {@link IllegalStateException}.
  *
- * <p>Entry points: {@link #open(Path)} for one file, {@link #openCheckpoint(Path)} for a file, an index.json or a
- * model folder, {@link #write} to create a file.
+ * <p>Entry points: {@link #open(Path)} for one file, {@link #write} to create one;
+ * {@link dev.aperture.core.checkpoint.Checkpoints#open} opens any checkpoint (a file, an index, a model folder).
  */
 public final class SafeTensors implements TensorSource {
     /** Bytes of the little-endian header length that starts every file. */
@@ -50,9 +53,9 @@ public final class SafeTensors implements TensorSource {
         this.metadata = metadata;
     }
 
-    /** Maps and parses one {@code .safetensors} file with the {@linkplain SafeTensorsLimits#DEFAULT default limits}. */
+    /** Maps and parses one {@code .safetensors} file with the {@linkplain CheckpointLimits#DEFAULT default limits}. */
     public static SafeTensors open(Path file) {
-        return open(file, SafeTensorsLimits.DEFAULT);
+        return open(file, CheckpointLimits.DEFAULT);
     }
 
     /**
@@ -62,7 +65,7 @@ public final class SafeTensors implements TensorSource {
      * @throws SafeTensorsFormatException  when it is malformed
      * @throws ResourceLimitException      when its header is larger, or declares more tensors, than {@code limits} allow
      */
-    public static SafeTensors open(Path file, SafeTensorsLimits limits) {
+    public static SafeTensors open(Path file, CheckpointLimits limits) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = channel.size();
             long headerLength = readHeaderLength(file, channel, fileSize, limits);
@@ -75,40 +78,6 @@ public final class SafeTensors implements TensorSource {
         } catch (IOException e) {
             throw new InputException("Cannot read safetensors file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Opens a checkpoint, whichever form it takes:
-     * <ul>
-     *   <li>a {@code .safetensors} file: {@link #open(Path)};</li>
-     *   <li>a {@code .json} file: a sharded checkpoint's index ({@link ShardedSafeTensors#open(Path)});</li>
-     *   <li>a folder: its {@code model.safetensors} if present, else its {@code model.safetensors.index.json}.</li>
-     * </ul>
-     *
-     * @throws InputException when the path does not exist or a folder holds neither file
-     */
-    public static TensorSource openCheckpoint(Path path) {
-        if (Files.isDirectory(path)) {
-            Path single = path.resolve(SINGLE_FILE_NAME);
-            Path index = path.resolve(INDEX_FILE_NAME);
-            if (Files.isRegularFile(single)) {
-                return open(single);
-            }
-            if (Files.isRegularFile(index)) {
-                return ShardedSafeTensors.open(index);
-            }
-            String pickleNote = Files.exists(path.resolve("pytorch_model.bin"))
-                    ? " (it has pytorch_model.bin, a pickle file, which is never loaded: convert it to safetensors)" : "";
-            throw new InputException("Folder " + path + " holds neither " + SINGLE_FILE_NAME + " nor " + INDEX_FILE_NAME
-                    + pickleNote);
-        }
-        if (!Files.exists(path)) {
-            throw new InputException("No such checkpoint file or folder: " + path);
-        }
-        if (path.getFileName().toString().endsWith(".json")) {
-            return ShardedSafeTensors.open(path);
-        }
-        return open(path);
     }
 
     /**
@@ -126,7 +95,7 @@ public final class SafeTensors implements TensorSource {
         SafeTensorsWriter.write(file, tensors, Map.of());
     }
 
-    private static long readHeaderLength(Path file, FileChannel channel, long fileSize, SafeTensorsLimits limits)
+    private static long readHeaderLength(Path file, FileChannel channel, long fileSize, CheckpointLimits limits)
             throws IOException {
         if (fileSize < LENGTH_PREFIX_BYTES) {
             throw new SafeTensorsFormatException(file + ": file is " + fileSize
@@ -141,7 +110,7 @@ public final class SafeTensors implements TensorSource {
         }
         if (headerLength > limits.maxHeaderBytes()) {
             throw new ResourceLimitException(file + ": header length " + headerLength
-                    + " bytes exceeds the limit of " + limits.maxHeaderBytes() + " bytes (SafeTensorsLimits.maxHeaderBytes)");
+                    + " bytes exceeds the limit of " + limits.maxHeaderBytes() + " bytes (CheckpointLimits.maxHeaderBytes)");
         }
         return headerLength;
     }
@@ -176,6 +145,11 @@ public final class SafeTensors implements TensorSource {
     /** The file this was opened from. */
     public Path file() {
         return file;
+    }
+
+    @Override
+    public List<Path> files() {
+        return List.of(file);
     }
 
     @Override

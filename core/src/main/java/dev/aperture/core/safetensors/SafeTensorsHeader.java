@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.ResourceLimitException;
+import dev.aperture.core.checkpoint.CheckpointLimits;
+import dev.aperture.core.tensor.DType;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,16 +48,16 @@ public record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> me
      * @throws SafeTensorsFormatException when the header is malformed or does not match the data region
      */
     public static SafeTensorsHeader parse(String file, byte[] json, long dataBytes) {
-        return parse(file, json, dataBytes, SafeTensorsLimits.DEFAULT);
+        return parse(file, json, dataBytes, CheckpointLimits.DEFAULT);
     }
 
     /**
      * Parses and validates a header, refusing more tensors than {@code limits} allow before building any of them.
      *
      * @throws SafeTensorsFormatException when the header is malformed or does not match the data region
-     * @throws ResourceLimitException     when it declares more than {@link SafeTensorsLimits#maxTensors()} tensors
+     * @throws ResourceLimitException     when it declares more than {@link CheckpointLimits#maxTensors()} tensors
      */
-    public static SafeTensorsHeader parse(String file, byte[] json, long dataBytes, SafeTensorsLimits limits) {
+    public static SafeTensorsHeader parse(String file, byte[] json, long dataBytes, CheckpointLimits limits) {
         JsonNode root;
         try {
             root = STRICT_JSON.readTree(json);
@@ -70,7 +72,7 @@ public record SafeTensorsHeader(List<TensorInfo> tensors, Map<String, String> me
         int tensorCount = root.size() - (root.has(METADATA_KEY) ? 1 : 0);
         if (tensorCount > limits.maxTensors()) {
             throw new ResourceLimitException(file + ": header declares " + tensorCount
-                    + " tensors, over the limit of " + limits.maxTensors() + " (SafeTensorsLimits.maxTensors)");
+                    + " tensors, over the limit of " + limits.maxTensors() + " (CheckpointLimits.maxTensors)");
         }
         List<TensorInfo> tensors = new ArrayList<>();
         Map<String, String> metadata = Map.of();

@@ -1,5 +1,7 @@
 package dev.aperture.core.safetensors;
 
+import dev.aperture.core.tensor.DType;
+
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,9 @@
 package dev.aperture.core.safetensors;
 
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.FloatConversions;
+import dev.aperture.core.tensor.TensorView;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;

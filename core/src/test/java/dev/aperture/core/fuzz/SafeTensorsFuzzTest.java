@@ -1,10 +1,11 @@
 package dev.aperture.core.fuzz;
 
+import dev.aperture.core.checkpoint.Checkpoints;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aperture.core.ApertureException;
 import dev.aperture.core.safetensors.SafeTensors;
-import dev.aperture.core.safetensors.TensorSource;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.core.tensor.TensorView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,7 +71,7 @@ class SafeTensorsFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void openShardIndex(byte[] bytes) {
         write(INDEX, bytes);
-        try (TensorSource source = SafeTensors.openCheckpoint(INDEX)) {
+        try (TensorSource source = Checkpoints.open(INDEX)) {
             for (String name : source.names()) {
                 assertEquals(name, source.tensor(name).name());
             }

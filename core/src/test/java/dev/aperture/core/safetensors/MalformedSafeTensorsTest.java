@@ -2,6 +2,7 @@ package dev.aperture.core.safetensors;
 
 import dev.aperture.core.FormatException;
 import dev.aperture.core.ResourceLimitException;
+import dev.aperture.core.checkpoint.CheckpointLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +93,7 @@ class MalformedSafeTensorsTest {
     void rejectsHeaderOverTheConfiguredCapWithAResourceLimitError() {
         Path file = fileWithHeader("{" + tensor("a", "U8", "[1]", 0, 1) + "}", 1);
         ResourceLimitException e = assertThrows(ResourceLimitException.class,
-                () -> SafeTensors.open(file, new SafeTensorsLimits(16)));
+                () -> SafeTensors.open(file, new CheckpointLimits(16)));
         assertTrue(e.getMessage().contains(FILE) && e.getMessage().contains("exceeds the limit of 16"), e.getMessage());
     }
 

@@ -1,7 +1,15 @@
 package dev.aperture.core.safetensors;
 
+import dev.aperture.core.TestData;
+import dev.aperture.core.checkpoint.CheckpointLimits;
+import dev.aperture.core.checkpoint.Checkpoints;
 import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
+import dev.aperture.core.checkpoint.ShardedCheckpoint;
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.FloatConversions;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.core.tensor.TensorView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,8 +159,8 @@ class SafeTensorsRoundTripTest {
         List<TensorToWrite> tensors = new ArrayList<>();
         Map<String, byte[]> expected = randomTensorOfEveryDtype(tensors);
         Path index = ShardedSafeTensorsWriter.write(dir.resolve("sharded"), tensors, Map.of("format", "pt"), 64);
-        try (ShardedSafeTensors read = ShardedSafeTensors.open(index)) {
-            assertTrue(read.shards().size() > 1, "expected several shards, got " + read.shards().size());
+        try (ShardedCheckpoint read = ShardedCheckpoint.open(index, CheckpointLimits.DEFAULT)) {
+            assertTrue(read.files().size() > 1, "expected several shards, got " + read.files().size());
             assertEquals(expected.keySet(), new java.util.HashSet<>(read.names()));
             assertEquals(Map.of("format", "pt"), read.metadata());
             for (Map.Entry<String, byte[]> entry : expected.entrySet()) {
@@ -174,7 +182,7 @@ class SafeTensorsRoundTripTest {
         }
         SafeTensors.write(single.resolve("model.safetensors"), List.of(tensor));
         for (Path path : List.of(single, single.resolve("model.safetensors"), index, index.getParent())) {
-            try (TensorSource source = SafeTensors.openCheckpoint(path)) {
+            try (TensorSource source = Checkpoints.open(path)) {
                 assertArrayEquals(new float[] {1f, 2f}, source.tensor("w").toFloatArray(), path.toString());
             }
         }
@@ -182,7 +190,7 @@ class SafeTensorsRoundTripTest {
 
     @Test
     void openCheckpointRejectsAFolderWithoutModelFiles() {
-        InputException e = assertThrows(InputException.class, () -> SafeTensors.openCheckpoint(dir));
+        InputException e = assertThrows(InputException.class, () -> Checkpoints.open(dir));
         assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
     }
 

@@ -7,7 +7,7 @@ import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.backend.Activation;
-import dev.aperture.core.safetensors.TensorSource;
+import dev.aperture.core.tensor.TensorSource;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.aperture.models.bert;
 
 import dev.aperture.core.FormatException;
-import dev.aperture.core.safetensors.DType;
-import dev.aperture.core.safetensors.TensorSource;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.core.tensor.TensorView;
 import dev.aperture.models.onnx.OnnxModel;
 import dev.aperture.models.onnx.OnnxNode;
 

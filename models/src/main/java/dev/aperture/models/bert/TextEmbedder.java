@@ -1,5 +1,7 @@
 package dev.aperture.models.bert;
 
+import dev.aperture.core.checkpoint.CheckpointLimits;
+import dev.aperture.core.checkpoint.Checkpoints;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +9,7 @@ import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
-import dev.aperture.core.safetensors.TensorSource;
+import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.Backends;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.onnx.OnnxModel;
@@ -65,7 +67,7 @@ public final class TextEmbedder implements AutoCloseable {
      */
     public static TextEmbedder load(Path folderOrOnnx, Backend backend) {
         if (Files.isDirectory(folderOrOnnx)) {
-            return loadFolder(folderOrOnnx, backend, null);
+            return loadFolder(folderOrOnnx, backend, null, CheckpointLimits.DEFAULT);
         }
         return loadOnnx(folderOrOnnx, besideFile(folderOrOnnx, "tokenizer.json"), backend, null);
     }
@@ -73,7 +75,7 @@ public final class TextEmbedder implements AutoCloseable {
     /** Loads an ONNX file with the given {@code tokenizer.json} onto {@code backend} (the caller's to close). */
     public static TextEmbedder load(Path onnxFile, Path tokenizerJson, Backend backend) {
         if (Files.isDirectory(onnxFile)) {
-            return loadFolder(onnxFile, backend, null);
+            return loadFolder(onnxFile, backend, null, CheckpointLimits.DEFAULT);
         }
         return loadOnnx(onnxFile, tokenizerJson, backend, null);
     }
@@ -90,7 +92,7 @@ public final class TextEmbedder implements AutoCloseable {
         try {
             TextEmbedder embedder;
             if (Files.isDirectory(folderOrOnnx)) {
-                embedder = loadFolder(folderOrOnnx, backend, backend);
+                embedder = loadFolder(folderOrOnnx, backend, backend, options.limits().checkpoints());
             } else {
                 Path tokenizer = tokenizerJson != null ? tokenizerJson : besideFile(folderOrOnnx, "tokenizer.json");
                 embedder = loadOnnx(folderOrOnnx, tokenizer, backend, backend);
@@ -110,12 +112,12 @@ public final class TextEmbedder implements AutoCloseable {
         return new TextEmbedder(tokenizer, encoder, pooling, weights, ownedBackend, newBatchSize);
     }
 
-    private static TextEmbedder loadFolder(Path folder, Backend backend, Backend owned) {
+    private static TextEmbedder loadFolder(Path folder, Backend backend, Backend owned, CheckpointLimits limits) {
         BertConfig config = BertConfig.load(folder.resolve("config.json"));
         WordPieceTokenizer tokenizer = withSentenceTransformersMaxLength(
                 WordPieceTokenizer.load(folder.resolve("tokenizer.json")), folder, config);
         SentencePooling pooling = SentencePooling.forFolder(folder);
-        TensorSource weights = SafeTensors.openCheckpoint(folder);
+        TensorSource weights = Checkpoints.open(folder, limits);
         return assemble(tokenizer, config, pooling, weights, backend, owned);
     }
 

@@ -12,6 +12,7 @@ import dev.aperture.models.Vectors;
 import dev.aperture.models.image.ImagePreprocessor;
 import dev.aperture.models.source.HubOptions;
 import dev.aperture.models.source.ModelSource;
+import dev.aperture.models.source.ResolvedModel;
 import dev.aperture.models.tokenizer.ClipTokenizer;
 import dev.aperture.models.tokenizer.Padding;
 import dev.aperture.models.tokenizer.TokenBatch;
@@ -82,6 +83,12 @@ public final class ClipModel implements AutoCloseable {
 
     /** Loads a model folder. */
     public static ClipModel load(Path directory, ModelOptions options) {
+        return load(ResolvedModel.ofFolder(directory), options);
+    }
+
+    /** Loads a model whose files {@link ModelSource#resolve} found (its weights may lie outside its folder). */
+    public static ClipModel load(ResolvedModel model, ModelOptions options) {
+        Path directory = model.folder();
         if (!Files.isDirectory(directory)) {
             throw new InputException("Model folder " + directory + " does not exist or is not a folder");
         }
@@ -90,7 +97,7 @@ public final class ClipModel implements AutoCloseable {
         ImagePreprocessor preprocessor = ImagePreprocessor.load(directory, limits.images());
         Backend backend = Backends.open(options.backend(), options.threads());
         try {
-            ClipTowers towers = ClipTowers.load(directory, backend);
+            ClipTowers towers = ClipTowers.load(model, limits.checkpoints(), backend);
             return new ClipModel(directory, backend, towers, tokenizer, preprocessor, options.batchSize(), limits);
         } catch (RuntimeException e) {
             backend.close();

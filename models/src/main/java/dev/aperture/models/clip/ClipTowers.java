@@ -1,9 +1,12 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.core.checkpoint.CheckpointLimits;
+import dev.aperture.core.checkpoint.Checkpoints;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
-import dev.aperture.core.safetensors.TensorSource;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.models.source.ResolvedModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,15 +37,20 @@ public final class ClipTowers implements AutoCloseable {
     }
 
     /**
-     * Loads {@code config.json} and the weights from a Hugging Face model folder: {@code model.safetensors}, or the
-     * shards listed by {@code model.safetensors.index.json}.
+     * Loads {@code config.json} and the weights from a Hugging Face model folder: its preferred weights file
+     * ({@link Checkpoints#WEIGHT_FILES}), with the default checkpoint limits.
      */
     public static ClipTowers load(Path modelDir, Backend backend) {
-        if (!Files.isDirectory(modelDir)) {
-            throw new InputException("Model folder " + modelDir + " does not exist or is not a folder");
+        return load(ResolvedModel.ofFolder(modelDir), CheckpointLimits.DEFAULT, backend);
+    }
+
+    /** Loads {@code config.json} from the model's folder and its weights from wherever they are. */
+    public static ClipTowers load(ResolvedModel model, CheckpointLimits limits, Backend backend) {
+        if (!Files.isDirectory(model.folder())) {
+            throw new InputException("Model folder " + model.folder() + " does not exist or is not a folder");
         }
-        ClipConfig config = ClipConfig.load(modelDir.resolve(CONFIG_FILE));
-        try (TensorSource weights = SafeTensors.openCheckpoint(modelDir)) {
+        ClipConfig config = ClipConfig.load(model.folder().resolve(CONFIG_FILE));
+        try (TensorSource weights = Checkpoints.open(model.weights(), limits)) {
             return load(weights, config, backend);
         }
     }

@@ -1,9 +1,9 @@
 package dev.aperture.models.clip;
 
 import dev.aperture.core.ModelMismatchException;
-import dev.aperture.core.safetensors.DType;
-import dev.aperture.core.safetensors.TensorSource;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.core.tensor.TensorView;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Collections;

@@ -4,8 +4,8 @@ import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
-import dev.aperture.core.safetensors.TensorSource;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.core.tensor.TensorView;
 
 import java.util.Arrays;
 import java.util.List;

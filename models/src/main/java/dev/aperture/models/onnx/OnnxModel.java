@@ -3,9 +3,9 @@ package dev.aperture.models.onnx;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
-import dev.aperture.core.safetensors.DType;
-import dev.aperture.core.safetensors.TensorSource;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.core.tensor.TensorView;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -1,8 +1,8 @@
 package dev.aperture.models.onnx;
 
 import dev.aperture.core.FormatException;
-import dev.aperture.core.safetensors.DType;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.TensorView;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;

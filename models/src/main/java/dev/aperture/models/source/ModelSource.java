@@ -32,12 +32,12 @@ public final class ModelSource {
     }
 
     /** {@link #resolve(String, HubOptions)} with {@link HubOptions#fromEnvironment()}. */
-    public static Path resolve(String modelRef) {
+    public static ResolvedModel resolve(String modelRef) {
         return resolve(modelRef, HubOptions.fromEnvironment());
     }
 
     /**
-     * Returns the folder holding the model's files ({@code snapshots/<commit>} for a hub model).
+     * Returns where the model's files are: the folder ({@code snapshots/<commit>} for a hub model) and its weights.
      *
      * @param modelRef a local folder, {@code org/name} or {@code org/name@revision}
      * @param options  endpoint, token, cache folder, offline flag, progress listener and wanted files
@@ -46,10 +46,10 @@ public final class ModelSource {
      * @throws dev.aperture.core.FormatException if a download does not match its digest (nothing is cached then)
      * @throws ApertureException if the hub cannot be reached or answers with an unexpected error
      */
-    public static Path resolve(String modelRef, HubOptions options) {
+    public static ResolvedModel resolve(String modelRef, HubOptions options) {
         Optional<Path> folder = localFolder(modelRef);
         if (folder.isPresent()) {
-            return checkedLocalFolder(folder.get(), options.files());
+            return ResolvedModel.ofFolder(checkedLocalFolder(folder.get(), options.files()));
         }
         HubRef ref = HubRef.parse(modelRef);
         HubCache cache = new HubCache(options.cacheDir(), ref);
@@ -58,7 +58,7 @@ public final class ModelSource {
                 options.files()));
         boolean usable = cached.isPresent() && cached.get().missing().isEmpty();
         if (usable && (options.offline() || cached.get().complete())) {
-            return cache.snapshot(cachedCommit.get());
+            return ResolvedModel.ofFolder(cache.snapshot(cachedCommit.get()));
         }
         if (options.offline()) {
             throw offlineMiss(ref, cache, cachedCommit, cached);
@@ -69,7 +69,7 @@ public final class ModelSource {
             if (usable) {
                 // Only optional files were unaccounted for (a cache Python filled for another use): what is
                 // cached is enough, as huggingface_hub also falls back to its cache when the hub is unreachable.
-                return cache.snapshot(cachedCommit.get());
+                return ResolvedModel.ofFolder(cache.snapshot(cachedCommit.get()));
             }
             throw unreachable(ref, cache, options.files(), e);
         }
@@ -117,7 +117,7 @@ public final class ModelSource {
         return folder;
     }
 
-    private static Path download(HubRef ref, HubCache cache, HubClient client, HubOptions options) {
+    private static ResolvedModel download(HubRef ref, HubCache cache, HubClient client, HubOptions options) {
         HubFetcher hub = new HubFetcher(ref, cache, client, new BlobDownloader(client, cache, options.listener(),
                 options.timeout()));
         List<String> missing = options.files().collect(hub, "hub model " + ref);
@@ -131,7 +131,7 @@ public final class ModelSource {
                     + " (its files: " + client.endpoint() + "/" + ref.repoId() + "/tree/" + ref.revision() + ")");
         }
         cache.writeRef(ref, hub.commit());
-        return cache.snapshot(hub.commit());
+        return ResolvedModel.ofFolder(cache.snapshot(hub.commit()));
     }
 
     private static InputException offlineMiss(HubRef ref, HubCache cache, Optional<String> commit,

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.safetensors.TensorToWrite;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.TensorView;
 import dev.aperture.models.onnx.OnnxModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,13 +1,13 @@
 package dev.aperture.models.clip;
 
-import dev.aperture.models.TestData;
-import dev.aperture.models.Npy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.backend.cpu.CpuBackend;
-import dev.aperture.core.safetensors.TensorSource;
 import dev.aperture.backend.gpu.OpenClBackend;
+import dev.aperture.core.tensor.TensorSource;
+import dev.aperture.models.Npy;
 import dev.aperture.models.OpenClRequirement;
+import dev.aperture.models.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

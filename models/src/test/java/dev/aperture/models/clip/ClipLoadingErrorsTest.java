@@ -1,16 +1,16 @@
 package dev.aperture.models.clip;
 
-import dev.aperture.models.TestData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.backend.cpu.CpuBackend;
 import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
-import dev.aperture.core.safetensors.DType;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.safetensors.ShardedSafeTensorsWriter;
 import dev.aperture.core.safetensors.TensorToWrite;
-import dev.aperture.core.safetensors.TensorView;
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.TensorView;
+import dev.aperture.models.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,9 @@
 package dev.aperture.models.clip;
 
 import dev.aperture.core.InputException;
-import dev.aperture.core.safetensors.DType;
 import dev.aperture.core.safetensors.SafeTensors;
-import dev.aperture.core.safetensors.TensorSource;
+import dev.aperture.core.tensor.DType;
+import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.ModelOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

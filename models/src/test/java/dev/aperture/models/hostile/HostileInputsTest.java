@@ -1,14 +1,13 @@
 package dev.aperture.models.hostile;
 
-import dev.aperture.models.tokenizer.MinimalTokenizerJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.ApertureException;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.ResourceLimitException;
+import dev.aperture.core.checkpoint.CheckpointLimits;
 import dev.aperture.core.safetensors.SafeTensors;
-import dev.aperture.core.safetensors.SafeTensorsLimits;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.InputLimits;
 import dev.aperture.models.ModelOptions;
@@ -17,6 +16,7 @@ import dev.aperture.models.clip.ClipModel;
 import dev.aperture.models.image.ImageLimits;
 import dev.aperture.models.image.ImagePreprocessor;
 import dev.aperture.models.tokenizer.ClipTokenizer;
+import dev.aperture.models.tokenizer.MinimalTokenizerJson;
 import dev.aperture.models.zeroshot.ZeroShotClassifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,7 +98,7 @@ class HostileInputsTest {
                     .append(i + 1).append("]}");
         }
         Path file = HostileFiles.safetensors(dir.resolve("many.safetensors"), header.append('}').toString(), 3);
-        SafeTensorsLimits limits = SafeTensorsLimits.DEFAULT.withMaxTensors(2);
+        CheckpointLimits limits = CheckpointLimits.DEFAULT.withMaxTensors(2);
         assertRefused(ResourceLimitException.class, () -> SafeTensors.open(file, limits),
                 "many.safetensors", "3 tensors", "maxTensors");
     }

@@ -2,7 +2,7 @@ package dev.aperture.models.onnx;
 
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
-import dev.aperture.core.safetensors.DType;
+import dev.aperture.core.tensor.DType;
 import dev.aperture.models.bert.BertConfig;
 import dev.aperture.models.bert.BertOnnxWeights;
 import dev.aperture.models.bert.MiniLmFixture;

@@ -60,7 +60,7 @@ class HandMadeCacheTest {
     void pythonCacheIsUsedWithTheNetworkUnreachable() throws IOException {
         Path snapshot = layOutLikePython("models--openai--clip-vit-base-patch32");
 
-        Path resolved = ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, false));
+        Path resolved = ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, false)).folder();
 
         assertEquals(snapshot, resolved);
         assertArrayEquals(Files.readAllBytes(FakeHub.fixture("clip-tiny").resolve("model.safetensors")),
@@ -81,9 +81,9 @@ class HandMadeCacheTest {
     void pythonCacheServesOfflineModeAndPinnedCommits() throws IOException {
         Path snapshot = layOutLikePython("models--openai--clip-vit-base-patch32");
 
-        assertEquals(snapshot, ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, true)));
+        assertEquals(snapshot, ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, true)).folder());
         assertEquals(snapshot, ModelSource.resolve("openai/clip-vit-base-patch32@" + COMMIT,
-                options(NO_NETWORK, true)));
+                options(NO_NETWORK, true)).folder());
     }
 
     @Test
@@ -91,7 +91,7 @@ class HandMadeCacheTest {
         Path snapshot = layOutLikePython("models--openai--clip-vit-base-patch32");
         Files.delete(snapshot.resolve("preprocessor_config.json"));
 
-        assertEquals(snapshot, ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, false)));
+        assertEquals(snapshot, ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, false)).folder());
     }
 
     @Test
@@ -100,7 +100,7 @@ class HandMadeCacheTest {
         Files.delete(snapshot.resolve("preprocessor_config.json"));
         try (FakeHub hub = FakeHub.serving("openai/clip-vit-base-patch32", FakeHub.fixture("clip-tiny"),
                 FILES.toArray(String[]::new))) {
-            Path resolved = ModelSource.resolve("openai/clip-vit-base-patch32", options(hub.endpoint(), false));
+            Path resolved = ModelSource.resolve("openai/clip-vit-base-patch32", options(hub.endpoint(), false)).folder();
 
             // The hub's main is now FakeHub.COMMIT: that snapshot is filled, refs/main moves to it.
             assertEquals(cacheDir.resolve("models--openai--clip-vit-base-patch32/snapshots/" + FakeHub.COMMIT),

@@ -29,7 +29,7 @@ class LocalFolderTest {
     void fixtureFolderIsUsedInPlace() {
         Path fixture = FakeHub.fixture("clip-tiny");
 
-        assertEquals(fixture, ModelSource.resolve(fixture.toString(), options()));
+        assertEquals(fixture, ModelSource.resolve(fixture.toString(), options()).folder());
         assertTrue(Files.notExists(temp.resolve("cache")));
     }
 

@@ -72,7 +72,7 @@ class ModelSourceDownloadTest {
 
     @Test
     void freshDownloadLaysOutTheCacheLikeHuggingfaceHub() throws IOException {
-        Path snapshot = ModelSource.resolve(REPO, options());
+        Path snapshot = ModelSource.resolve(REPO, options()).folder();
 
         assertEquals(repoFolder().resolve("snapshots").resolve(FakeHub.COMMIT), snapshot);
         TreeSet<String> expected = new TreeSet<>(List.of(".locks", ".locks/" + FOLDER, FOLDER, FOLDER + "/blobs",
@@ -171,10 +171,10 @@ class ModelSourceDownloadTest {
 
     @Test
     void secondResolveMakesNoRequest() {
-        Path first = ModelSource.resolve(REPO, options());
+        Path first = ModelSource.resolve(REPO, options()).folder();
         int requestsAfterFirst = hub.requests().size();
 
-        Path second = ModelSource.resolve(REPO, options());
+        Path second = ModelSource.resolve(REPO, options()).folder();
 
         assertEquals(first, second);
         assertEquals(requestsAfterFirst, hub.requests().size());
@@ -182,11 +182,11 @@ class ModelSourceDownloadTest {
 
     @Test
     void offlineModeUsesTheCacheWithoutTheNetwork() {
-        Path downloaded = ModelSource.resolve(REPO, options());
+        Path downloaded = ModelSource.resolve(REPO, options()).folder();
         hub.close();
         int requests = hub.requests().size();
 
-        Path offline = ModelSource.resolve(REPO, options().withOffline(true));
+        Path offline = ModelSource.resolve(REPO, options().withOffline(true)).folder();
 
         assertEquals(downloaded, offline);
         assertEquals(requests, hub.requests().size());
@@ -237,7 +237,7 @@ class ModelSourceDownloadTest {
         hub.dropAfterBytes = 3_000_000;
         hub.dropsLeft.set(1);
 
-        Path snapshot = ModelSource.resolve(REPO, options());
+        Path snapshot = ModelSource.resolve(REPO, options()).folder();
 
         assertArrayEquals(Files.readAllBytes(FakeHub.fixture("clip-tiny").resolve("model.safetensors")),
                 Files.readAllBytes(snapshot.resolve("model.safetensors")));
@@ -255,7 +255,7 @@ class ModelSourceDownloadTest {
         HubOptions shortTimeout = new HubOptions(hub.endpoint(), null, cacheDir, false, DownloadListener.quiet(),
                 ModelFiles.clip(), Duration.ofMillis(500));
 
-        Path snapshot = ModelSource.resolve(REPO, shortTimeout);
+        Path snapshot = ModelSource.resolve(REPO, shortTimeout).folder();
 
         assertArrayEquals(Files.readAllBytes(FakeHub.fixture("clip-tiny").resolve("model.safetensors")),
                 Files.readAllBytes(snapshot.resolve("model.safetensors")));
@@ -273,7 +273,7 @@ class ModelSourceDownloadTest {
         assertEquals(5_000_000, Files.size(partial));
         assertFalse(Files.exists(repoFolder().resolve("refs").resolve("main")));
 
-        Path snapshot = ModelSource.resolve(REPO, options());
+        Path snapshot = ModelSource.resolve(REPO, options()).folder();
 
         assertArrayEquals(Files.readAllBytes(FakeHub.fixture("clip-tiny").resolve("model.safetensors")),
                 Files.readAllBytes(snapshot.resolve("model.safetensors")));
@@ -325,7 +325,7 @@ class ModelSourceDownloadTest {
         hub = FakeHub.serving(REPO, FakeHub.fixture("clip-tiny"), "config.json", "model.safetensors",
                 "vocab.json", "merges.txt");
 
-        Path snapshot = ModelSource.resolve(REPO, options());
+        Path snapshot = ModelSource.resolve(REPO, options()).folder();
 
         assertTrue(Files.isRegularFile(snapshot.resolve("vocab.json")));
         assertFalse(Files.exists(snapshot.resolve("tokenizer.json")));
@@ -373,7 +373,7 @@ class ModelSourceDownloadTest {
         hub.put("model-00001-of-00002.safetensors", new byte[] {1, 2, 3});
         hub.put("model-00002-of-00002.safetensors", new byte[] {4, 5, 6});
 
-        Path snapshot = ModelSource.resolve(REPO, options());
+        Path snapshot = ModelSource.resolve(REPO, options()).folder();
 
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(snapshot.resolve("model-00001-of-00002.safetensors")));
         assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(snapshot.resolve("model-00002-of-00002.safetensors")));
@@ -395,7 +395,7 @@ class ModelSourceDownloadTest {
 
     @Test
     void unreachableHubGivesAClearErrorSuggestingTheCache() {
-        Path downloaded = ModelSource.resolve(REPO + "@" + FakeHub.COMMIT, options());
+        Path downloaded = ModelSource.resolve(REPO + "@" + FakeHub.COMMIT, options()).folder();
         hub.close();
 
         ApertureException error = assertThrows(ApertureException.class,
@@ -408,7 +408,7 @@ class ModelSourceDownloadTest {
 
     @Test
     void revisionPinnedToACommitNeedsNoRef() throws IOException {
-        Path snapshot = ModelSource.resolve(REPO + "@" + FakeHub.COMMIT, options());
+        Path snapshot = ModelSource.resolve(REPO + "@" + FakeHub.COMMIT, options()).folder();
 
         assertEquals(repoFolder().resolve("snapshots").resolve(FakeHub.COMMIT), snapshot);
         assertFalse(Files.exists(repoFolder().resolve("refs")));
@@ -430,7 +430,7 @@ class ModelSourceDownloadTest {
         try {
             List<Future<Path>> results = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                results.add(pool.submit(() -> ModelSource.resolve(REPO, options())));
+                results.add(pool.submit(() -> ModelSource.resolve(REPO, options()).folder()));
             }
             for (Future<Path> result : results) {
                 Path snapshot = result.get();

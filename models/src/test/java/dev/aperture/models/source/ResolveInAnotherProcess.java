@@ -16,6 +16,6 @@ public final class ResolveInAnotherProcess {
     public static void main(String[] args) {
         HubOptions options = new HubOptions(URI.create(args[0]), null, Path.of(args[1]), false,
                 DownloadListener.quiet(), ModelFiles.clip(), Duration.ofSeconds(30));
-        System.out.println(ModelSource.resolve(args[2], options));
+        System.out.println(ModelSource.resolve(args[2], options).folder());
     }
 }

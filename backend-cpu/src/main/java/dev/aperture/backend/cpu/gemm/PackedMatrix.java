@@ -2,7 +2,8 @@ package dev.aperture.backend.cpu.gemm;
 
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.LinearWeights;
-import dev.aperture.core.safetensors.DType;
+import dev.aperture.core.tensor.DType;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
