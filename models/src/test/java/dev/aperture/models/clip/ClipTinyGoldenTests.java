@@ -3,7 +3,8 @@ package dev.aperture.models.clip;
 import dev.aperture.models.TestData;
 import dev.aperture.models.Npy;
 import dev.aperture.core.backend.Backend;
-import dev.aperture.core.safetensors.SafeTensors;
+import dev.aperture.core.checkpoint.Checkpoints;
+import dev.aperture.core.tensor.TensorSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The towers against Hugging Face CLIPModel outputs for testdata/clip-tiny (see its README.txt): every hidden state
  * at every position, pooled outputs, features and logits, for the F32 weights and their F16 and BF16 casts (each
- * against goldens computed from those same rounded weights). Tolerances: 1e-4 max abs error on hidden states,
+ * against goldens computed from those same rounded weights), and for those weights re-saved as PyTorch checkpoints
+ * in six layouts. Tolerances: 1e-4 max abs error on hidden states,
  * pooled outputs and features; 1e-3 on logits (they are scaled by exp(logit_scale)).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,17 +34,30 @@ abstract class ClipTinyGoldenTests {
     private static final int NUM_IMAGES = 6;
     private static final int TEXT_LENGTH = 77;
 
+    /** A set of weights and the goldens computed from it. */
     enum Variant {
-        F32("model.safetensors", "golden"),
-        F16("model.fp16.safetensors", "golden_fp16"),
-        BF16("model.bf16.safetensors", "golden_bf16");
+        F32("clip-tiny/model.safetensors", "golden"),
+        F16("clip-tiny/model.fp16.safetensors", "golden_fp16"),
+        BF16("clip-tiny/model.bf16.safetensors", "golden_bf16"),
+        // The same weights re-saved by the real torch.save (testdata/checkpoints/README.txt), read without a pickle VM.
+        BIN_ZIP("checkpoints/clip-tiny-bin/zip/pytorch_model.bin", "golden"),
+        BIN_LEGACY("checkpoints/clip-tiny-bin/legacy/pytorch_model.bin", "golden"),
+        BIN_FP16("checkpoints/clip-tiny-bin/fp16/pytorch_model.bin", "golden_fp16"),
+        BIN_BF16("checkpoints/clip-tiny-bin/bf16/pytorch_model.bin", "golden_bf16"),
+        BIN_SHARED_STORAGE_VIEWS("checkpoints/clip-tiny-bin/views/pytorch_model.bin", "golden"),
+        BIN_SHARDED("checkpoints/clip-tiny-bin/sharded/pytorch_model.bin.index.json", "golden");
 
-        final String weightsFile;
+        /** Relative to testdata/. */
+        final String weights;
         final String goldenDir;
 
-        Variant(String weightsFile, String goldenDir) {
-            this.weightsFile = weightsFile;
+        Variant(String weights, String goldenDir) {
+            this.weights = weights;
             this.goldenDir = goldenDir;
+        }
+
+        Path weightsPath() {
+            return TestData.dir().resolve(weights);
         }
     }
 
@@ -58,7 +73,7 @@ abstract class ClipTinyGoldenTests {
 
     private synchronized ClipTowers towers(Variant variant) {
         return towersByVariant.computeIfAbsent(variant, v -> {
-            try (SafeTensors weights = SafeTensors.open(fixture().resolve(v.weightsFile))) {
+            try (TensorSource weights = Checkpoints.open(v.weightsPath())) {
                 return ClipTowers.load(weights, ClipConfig.load(fixture().resolve("config.json")), backend);
             }
         });
@@ -195,8 +210,8 @@ abstract class ClipTinyGoldenTests {
     void mixedDtypeCheckpointComputesEachTowerFromItsOwnDtype() {
         // Text tower (and logit scale) from the F32 file, vision tower from the BF16 file: each tower must then
         // match the golden of its own dtype.
-        try (SafeTensors f32 = SafeTensors.open(fixture().resolve(Variant.F32.weightsFile));
-             SafeTensors bf16 = SafeTensors.open(fixture().resolve(Variant.BF16.weightsFile))) {
+        try (TensorSource f32 = Checkpoints.open(Variant.F32.weightsPath());
+             TensorSource bf16 = Checkpoints.open(Variant.BF16.weightsPath())) {
             InMemoryTensors mixed = InMemoryTensors.copyOf(f32);
             bf16.names().stream().filter(name -> name.startsWith("vision_model.") || name.startsWith("visual_"))
                     .forEach(name -> mixed.put(bf16.tensor(name)));
