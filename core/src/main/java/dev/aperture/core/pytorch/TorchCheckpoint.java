@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A PyTorch checkpoint ({@code pytorch_model.bin}, {@code *.pt}, {@code *.pth}) read safely: the state dict as
@@ -32,7 +33,7 @@ import java.util.Set;
  * <p>The file is memory-mapped. A contiguous little-endian tensor is a view of its storage's bytes in place (torch
  * writes storages uncompressed, so a zip checkpoint's weights map straight out of the file); non-contiguous and
  * big-endian tensors are copied once, at open. Several tensors may share one storage. Entries of the state dict
- * that are not tensors are ignored; integer tensors (such as {@code position_ids}) are views like the others, for a
+ * that are not tensors are ignored (a file with no tensor at all is refused, saying what it holds instead); integer tensors (such as {@code position_ids}) are views like the others, for a
  * model to use or ignore. Closing unmaps the file and frees the copies.
  */
 public final class TorchCheckpoint implements TensorSource {
@@ -96,6 +97,12 @@ public final class TorchCheckpoint implements TensorSource {
         if (!(stateDict.root() instanceof LinkedHashMap<?, ?> dict)) {
             throw new FormatException(fileName + ": does not hold a state dict (a dict of tensors)");
         }
+        if (dict.values().stream().noneMatch(RebuiltTensor.class::isInstance)) {
+            // torch.load would return it, but no model can use it; say what it holds instead of showing nothing.
+            throw new FormatException(fileName + ": holds no tensors: its top level is "
+                    + (dict.isEmpty() ? "an empty dict" : "a dict of " + dict.size() + " entries, keys "
+                    + firstKeys(dict) + " (a training checkpoint? its weights may be nested one level down)"));
+        }
         Map<String, TensorView> views = new LinkedHashMap<>();
         for (Map.Entry<?, ?> entry : dict.entrySet()) {
             if (!(entry.getKey() instanceof String name) || !(entry.getValue() instanceof RebuiltTensor tensor)) {
@@ -108,6 +115,11 @@ public final class TorchCheckpoint implements TensorSource {
             views.put(name, view(name, tensor, stateDict, fileName, arena));
         }
         return Collections.unmodifiableMap(views);
+    }
+
+    private static String firstKeys(Map<?, ?> dict) {
+        return dict.keySet().stream().limit(8).map(key -> key instanceof String text ? "'" + text + "'" : "?")
+                .collect(Collectors.joining(", ", "[", dict.size() > 8 ? ", ...]" : "]"));
     }
 
     private static TensorView view(String name, RebuiltTensor tensor, StateDict stateDict, String fileName,

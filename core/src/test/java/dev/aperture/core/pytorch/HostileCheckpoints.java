@@ -40,10 +40,14 @@ public record HostileCheckpoints(Path file, String why, boolean mustRefuse, List
         }
     }
 
-    /** Whether {@code message} names the problem in one of the manifest's words. */
+    /**
+     * Whether a refusal's {@code message} names the problem: in one of the manifest's words, or, for a file the
+     * reference accepts, by saying it holds no tensors (what such a file amounts to for a model).
+     */
     public boolean isExplainedBy(String message) {
         String lower = message.toLowerCase(Locale.ROOT);
-        return messageMentionsAny.stream().anyMatch(word -> lower.contains(word.toLowerCase(Locale.ROOT)));
+        return messageMentionsAny.stream().anyMatch(word -> lower.contains(word.toLowerCase(Locale.ROOT)))
+                || (!mustRefuse && lower.contains("holds no tensors"));
     }
 
     /** The file name and what it does, for a test's display name. */

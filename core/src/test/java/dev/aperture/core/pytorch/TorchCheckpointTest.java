@@ -171,6 +171,19 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void aTrainingCheckpointWithNestedWeightsIsRefusedNamingItsKeys() throws IOException {
+        byte[] pickle = new TorchZipWriter.PickleBuilder().proto(2).op('}').mark().unicode("epoch").integer(3)
+                .unicode("state_dict").op('}').setItems().stop().toByteArray();
+        Path file = dir.resolve("trainer.bin");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            stored(zip, "trainer/data.pkl", pickle);
+        }
+        FormatException e = assertThrows(FormatException.class, () -> Checkpoints.open(file));
+        assertTrue(e.getMessage().contains("holds no tensors") && e.getMessage().contains("['epoch', 'state_dict']"),
+                e.getMessage());
+    }
+
+    @Test
     void aPickleThatIsNotATorchFileIsRefused() throws IOException {
         Path file = dir.resolve("plain.pkl.bin");
         Files.write(file, new TorchZipWriter.PickleBuilder().proto(2).op('}').stop().toByteArray());

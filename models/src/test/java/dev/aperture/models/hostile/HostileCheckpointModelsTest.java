@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each hostile checkpoint (testdata/checkpoints/hostile/manifest.json) as the pytorch_model.bin of an otherwise
- * complete clip-tiny folder: {@code ClipModel.load} refuses it with an {@link ApertureException} within 10 s. Files
- * the reference accepts (no tensors) are refused too, since the model then lacks every weight.
+ * complete clip-tiny folder: {@code ClipModel.load} refuses it with an {@link ApertureException} naming the problem,
+ * within 10 s.
  */
 class HostileCheckpointModelsTest {
     private static final List<String> MODEL_FILES = List.of("config.json", "tokenizer.json", "vocab.json",
@@ -39,8 +39,7 @@ class HostileCheckpointModelsTest {
                     Path folder = modelFolderWith(c.file());
                     ApertureException e = assertThrows(ApertureException.class,
                             () -> ClipModel.load(folder, ModelOptions.defaults().withThreads(1)).close());
-                    assertTrue(!c.mustRefuse() || c.isExplainedBy(e.getMessage()),
-                            c.messageMentionsAny() + " in: " + e.getMessage());
+                    assertTrue(c.isExplainedBy(e.getMessage()), c.messageMentionsAny() + " in: " + e.getMessage());
                 }))).toList();
     }
 
