@@ -2,9 +2,9 @@ package dev.aperture.core.pytorch;
 
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
-import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.checkpoint.CheckpointLimits;
+import dev.aperture.core.tensor.MappedTensors;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
 
@@ -38,13 +38,11 @@ import java.util.stream.Collectors;
  */
 public final class TorchCheckpoint implements TensorSource {
     private final Path file;
-    private final Arena arena;
-    private final Map<String, TensorView> tensors;
+    private final MappedTensors tensors;
 
-    private TorchCheckpoint(Path file, Arena arena, Map<String, TensorView> tensors) {
+    private TorchCheckpoint(Path file, Arena arena, Map<String, TensorView> views) {
         this.file = file;
-        this.arena = arena;
-        this.tensors = tensors;
+        this.tensors = new MappedTensors(file, "Checkpoint", arena, views);
     }
 
     /** Whether a file's first bytes look like a PyTorch checkpoint: a zip archive or a pickle. */
@@ -149,7 +147,7 @@ public final class TorchCheckpoint implements TensorSource {
 
     @Override
     public Set<String> names() {
-        return tensors.keySet();
+        return tensors.names();
     }
 
     /**
@@ -159,14 +157,7 @@ public final class TorchCheckpoint implements TensorSource {
      */
     @Override
     public TensorView tensor(String name) {
-        if (!arena.scope().isAlive()) {
-            throw new IllegalStateException("Checkpoint " + file + " is closed; cannot read tensor '" + name + "'");
-        }
-        TensorView view = tensors.get(name);
-        if (view == null) {
-            throw new ModelMismatchException("No tensor '" + name + "' in " + file);
-        }
-        return view;
+        return tensors.tensor(name);
     }
 
     /** PyTorch checkpoints carry no metadata: empty. */
@@ -178,8 +169,6 @@ public final class TorchCheckpoint implements TensorSource {
     /** Unmaps the file and frees the copied tensors. Idempotent. */
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+        tensors.close();
     }
 }

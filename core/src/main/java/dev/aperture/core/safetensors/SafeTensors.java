@@ -1,9 +1,9 @@
 package dev.aperture.core.safetensors;
 
 import dev.aperture.core.InputException;
-import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.checkpoint.CheckpointLimits;
+import dev.aperture.core.tensor.MappedTensors;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
 
@@ -42,14 +42,12 @@ public final class SafeTensors implements TensorSource {
     static final String INDEX_FILE_NAME = "model.safetensors.index.json";
 
     private final Path file;
-    private final Arena arena;
-    private final Map<String, TensorView> tensors;
+    private final MappedTensors tensors;
     private final Map<String, String> metadata;
 
-    private SafeTensors(Path file, Arena arena, Map<String, TensorView> tensors, Map<String, String> metadata) {
+    private SafeTensors(Path file, Arena arena, Map<String, TensorView> views, Map<String, String> metadata) {
         this.file = file;
-        this.arena = arena;
-        this.tensors = tensors;
+        this.tensors = new MappedTensors(file, "Safetensors file", arena, views);
         this.metadata = metadata;
     }
 
@@ -154,9 +152,8 @@ public final class SafeTensors implements TensorSource {
 
     @Override
     public Set<String> names() {
-        return tensors.keySet();
+        return tensors.names();
     }
-
 
     /**
      * {@inheritDoc}
@@ -165,14 +162,7 @@ public final class SafeTensors implements TensorSource {
      */
     @Override
     public TensorView tensor(String name) {
-        if (!arena.scope().isAlive()) {
-            throw new IllegalStateException("Safetensors file " + file + " is closed; cannot read tensor '" + name + "'");
-        }
-        TensorView view = tensors.get(name);
-        if (view == null) {
-            throw new ModelMismatchException("No tensor '" + name + "' in " + file);
-        }
-        return view;
+        return tensors.tensor(name);
     }
 
     @Override
@@ -183,8 +173,6 @@ public final class SafeTensors implements TensorSource {
     /** Unmaps the file. Idempotent. */
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+        tensors.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.aperture.core.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aperture.core.ApertureException;
 import dev.aperture.core.checkpoint.Checkpoints;
+import dev.aperture.core.pytorch.TorchZipWriter;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,6 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,29 +76,17 @@ class TorchCheckpointFuzzTest {
     /** A torch-style zip: {@code fuzz/data.pkl} = the input, and four STORED storages of 64 bytes. */
     private static void writeArchive(byte[] pickle) {
         try (OutputStream file = Files.newOutputStream(PICKLE_ARCHIVE); ZipOutputStream zip = new ZipOutputStream(file)) {
-            stored(zip, "fuzz/data.pkl", pickle);
+            TorchZipWriter.stored(zip, "fuzz/data.pkl", pickle);
             byte[] storage = new byte[STORAGE_BYTES];
             for (int i = 0; i < storage.length; i++) {
                 storage[i] = (byte) (i * 37);
             }
             for (int key = 0; key < 4; key++) {
-                stored(zip, "fuzz/data/" + key, storage);
+                TorchZipWriter.stored(zip, "fuzz/data/" + key, storage);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        ZipEntry entry = new ZipEntry(name);
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(data.length);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(data);
-        zip.closeEntry();
     }
 
     @Test

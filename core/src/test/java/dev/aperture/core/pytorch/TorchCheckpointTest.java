@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -83,11 +82,11 @@ class TorchCheckpointTest {
                 .integer(0).tuple(2).tuple(1).bool(false).op('}').tuple().reduce().setItems().stop().toByteArray();
         try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             for (int i = 0; i < 70_000; i++) {
-                stored(zip, "many/.padding/" + i, new byte[0]);
+                TorchZipWriter.stored(zip, "many/.padding/" + i, new byte[0]);
             }
             // Last, so that only the ZIP64 entry count (not the 16-bit one, 0xFFFF) reaches them.
-            stored(zip, "many/data.pkl", pickle);
-            stored(zip, "many/data/0", new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40});
+            TorchZipWriter.stored(zip, "many/data.pkl", pickle);
+            TorchZipWriter.stored(zip, "many/data/0", new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40});
         }
         try (TensorSource read = Checkpoints.open(file)) {
             assertArrayEquals(new float[] {1f, 2f}, read.tensor("w").toFloatArray());
@@ -99,7 +98,7 @@ class TorchCheckpointTest {
         Path file = dir.resolve("entries.bin");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             for (int i = 0; i < 200; i++) {
-                stored(zip, "entries/data/" + i, new byte[0]);
+                TorchZipWriter.stored(zip, "entries/data/" + i, new byte[0]);
             }
         }
         ResourceLimitException e = assertThrows(ResourceLimitException.class,
@@ -122,8 +121,8 @@ class TorchCheckpointTest {
     void aZipWithoutDataPklIsNotACheckpoint() throws IOException {
         Path file = dir.resolve("script.pt");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            stored(zip, "script/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
-            stored(zip, "script/code/__torch__.py", "def forward(self): ...".getBytes(StandardCharsets.UTF_8));
+            TorchZipWriter.stored(zip, "script/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
+            TorchZipWriter.stored(zip, "script/code/__torch__.py", "def forward(self): ...".getBytes(StandardCharsets.UTF_8));
         }
         FormatException e = assertThrows(FormatException.class, () -> Checkpoints.open(file));
         assertTrue(e.getMessage().contains("data.pkl") && e.getMessage().contains("TorchScript"), e.getMessage());
@@ -152,8 +151,8 @@ class TorchCheckpointTest {
         }
         Path file = dir.resolve("types.bin");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            stored(zip, "types/data.pkl", pickle.setItems().stop().toByteArray());
-            stored(zip, "types/data/0", new byte[8]);
+            TorchZipWriter.stored(zip, "types/data.pkl", pickle.setItems().stop().toByteArray());
+            TorchZipWriter.stored(zip, "types/data/0", new byte[8]);
         }
         FormatException e = assertThrows(FormatException.class, () -> Checkpoints.open(file));
         assertTrue(e.getMessage().contains("storage '0' is declared as F32 and as F16"), e.getMessage());
@@ -176,7 +175,7 @@ class TorchCheckpointTest {
                 .unicode("state_dict").op('}').setItems().stop().toByteArray();
         Path file = dir.resolve("trainer.bin");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            stored(zip, "trainer/data.pkl", pickle);
+            TorchZipWriter.stored(zip, "trainer/data.pkl", pickle);
         }
         FormatException e = assertThrows(FormatException.class, () -> Checkpoints.open(file));
         assertTrue(e.getMessage().contains("holds no tensors") && e.getMessage().contains("['epoch', 'state_dict']"),
@@ -200,17 +199,5 @@ class TorchCheckpointTest {
         TensorSource read = Checkpoints.open(file);
         read.close();
         assertThrows(IllegalStateException.class, () -> read.tensor("logit_scale"));
-    }
-
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        ZipEntry entry = new ZipEntry(name);
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(data.length);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(data);
-        zip.closeEntry();
     }
 }

@@ -122,6 +122,19 @@ public final class TorchZipWriter {
         zip.closeEntry();
     }
 
+    /** Adds an unaligned STORED entry to a zip being written: for tests that build archives record by record. */
+    public static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(data.length);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(data);
+        zip.closeEntry();
+    }
+
     /** Counts the bytes written, to place each entry's data on a 64-byte boundary. */
     private static final class CountingStream extends FilterOutputStream {
         long count;
