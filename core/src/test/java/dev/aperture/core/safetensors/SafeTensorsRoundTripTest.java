@@ -95,6 +95,76 @@ class SafeTensorsRoundTripTest {
     }
 
     @Test
+    void castingF64RoundsToFloat32ThenStoresAsOfFloatsWould() {
+        double[] values = {0, -0.0, 1, 1 + 1e-12, -2.5, 65504.5, 1e-300, 1e300, Double.NEGATIVE_INFINITY, Math.PI};
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (double value : values) {
+            bytes.putDouble(value);
+        }
+        float[] asFloats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            asFloats[i] = (float) values[i];
+        }
+        long[] shape = {values.length};
+        Path source = dir.resolve("f64.safetensors");
+        Path cast = dir.resolve("cast.safetensors");
+        Path reference = dir.resolve("reference.safetensors");
+        SafeTensors.write(source, List.of(TensorToWrite.ofBytes("w", DType.F64, shape, bytes.array())));
+        SafeTensors.write(reference, List.of(TensorToWrite.ofFloats("w.f32", DType.F32, shape, asFloats),
+                TensorToWrite.ofFloats("w.f16", DType.F16, shape, asFloats),
+                TensorToWrite.ofFloats("w.bf16", DType.BF16, shape, asFloats)));
+        try (SafeTensors f64 = SafeTensors.open(source)) {
+            TensorView view = f64.tensor("w");
+            SafeTensors.write(cast, List.of(renamed(TensorToWrite.castOf(view, DType.F32), "w.f32"),
+                    renamed(TensorToWrite.castOf(view, DType.F16), "w.f16"),
+                    renamed(TensorToWrite.castOf(view, DType.BF16), "w.bf16")));
+        }
+        try (SafeTensors got = SafeTensors.open(cast); SafeTensors want = SafeTensors.open(reference)) {
+            for (String name : want.names()) {
+                assertEquals(want.tensor(name).dtype(), got.tensor(name).dtype(), name);
+                assertEquals(-1, want.tensor(name).data().mismatch(got.tensor(name).data()), name);
+            }
+        }
+    }
+
+    @Test
+    void castingATensorOfSeveralChunksConvertsEveryElement() {
+        Random random = new Random(7);
+        float[] values = new float[100_003];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        Path source = dir.resolve("bf16.safetensors");
+        Path cast = dir.resolve("f16.safetensors");
+        SafeTensors.write(source, List.of(TensorToWrite.ofFloats("w", DType.BF16, new long[] {values.length}, values)));
+        try (SafeTensors bf16 = SafeTensors.open(source)) {
+            SafeTensors.write(cast, List.of(TensorToWrite.castOf(bf16.tensor("w"), DType.F16)));
+            float[] widened = bf16.tensor("w").toFloatArray();
+            try (SafeTensors f16 = SafeTensors.open(cast)) {
+                float[] got = f16.tensor("w").toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    assertEquals(Float.float16ToFloat(Float.floatToFloat16(widened[i])), got[i], "element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void castingAnIntegerTensorIsRefusedNamingIt() {
+        Path file = dir.resolve("ids.safetensors");
+        SafeTensors.write(file, List.of(TensorToWrite.ofBytes("position_ids", DType.I64, new long[] {1}, new byte[8])));
+        try (SafeTensors read = SafeTensors.open(file)) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> TensorToWrite.castOf(read.tensor("position_ids"), DType.F16));
+            assertTrue(e.getMessage().contains("'position_ids'") && e.getMessage().contains("I64"), e.getMessage());
+        }
+    }
+
+    private static TensorToWrite renamed(TensorToWrite tensor, String name) {
+        return new TensorToWrite(name, tensor.dtype(), tensor.shape(), tensor.content());
+    }
+
+    @Test
     void writesHeaderPaddedToEightBytesAndTensorsWidestFirstThenByName() throws IOException {
         Path file = dir.resolve("order.safetensors");
         SafeTensors.write(file, List.of(
