@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * system, so moving a finished file into place is a rename), and moved into the folder only once every tensor has been
  * verified: a failed or interrupted conversion never leaves weights or a config.json that look like a finished model.
  *
- * <p>When overwriting, every model file the conversion does not write is removed first: a stale
+ * <p>A staging folder left by a killed conversion does not make the folder count as non-empty, and the next
+ * conversion into it removes it. When overwriting, every model file the conversion does not write is removed first: a stale
  * {@code model.safetensors} beside new shards would be loaded in their place (loaders prefer it), and an old
  * {@code tokenizer.json} beside a new {@code vocab.json} would tokenize for the wrong model.
  */
@@ -69,7 +70,7 @@ final class OutputFolder {
                         + " write the converted model into another folder");
             }
         }
-        List<String> entries = entries(folder);
+        List<String> entries = entries(folder).stream().filter(name -> !name.startsWith(STAGING_PREFIX)).toList();
         if (!entries.isEmpty() && !overwrite) {
             throw new InputException("Output folder " + folder + " is not empty (it holds "
                     + String.join(", ", entries.subList(0, Math.min(5, entries.size())))
@@ -121,6 +122,13 @@ final class OutputFolder {
     }
 
     private void removeStaleModelFiles(Set<String> written) throws IOException {
+        // Staging folders of conversions that were killed before they could clean up: hidden, never loaded.
+        for (String name : entries(folder)) {
+            Path leftover = folder.resolve(name);
+            if (name.startsWith(STAGING_PREFIX) && !leftover.equals(staging)) {
+                deleteTree(leftover);
+            }
+        }
         List<String> candidates = new ArrayList<>(ModelFolderFiles.all());
         candidates.addAll(WEIGHT_NAMES);
         candidates.addAll(entries(folder).stream().filter(name -> SHARD.matcher(name).matches()).toList());
@@ -132,7 +140,11 @@ final class OutputFolder {
     }
 
     private void deleteStaging() {
-        try (Stream<Path> paths = Files.walk(staging)) {
+        deleteTree(staging);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
