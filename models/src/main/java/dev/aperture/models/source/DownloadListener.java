@@ -2,7 +2,9 @@ package dev.aperture.models.source;
 
 /**
  * Told about each file downloaded from the hub, to show progress. Calls for one file come from one thread, in
- * order: {@code started}, any number of {@code progressed}, then {@code finished} or {@code failed}.
+ * order: {@code started}, any number of {@code progressed}, then {@code finished} or {@code failed}. Also told,
+ * once per {@link ModelSource#resolve}, when the weights come from the hub's safetensors conversion pull request
+ * rather than from the revision asked for.
  */
 public interface DownloadListener {
 
@@ -23,6 +25,18 @@ public interface DownloadListener {
 
     /** The download failed (the exception that says why is thrown to the caller right after). */
     default void failed(String fileName) {
+    }
+
+    /**
+     * The revision asked for has no safetensors weights, so they come from its conversion pull request (downloaded
+     * now or found in the cache); the other files still come from the revision asked for. Called once per resolve,
+     * before it returns, so that a user can be told where the weights they run came from.
+     *
+     * @param model       the model as asked for (its repository and revision)
+     * @param pullRequest the pull request, at {@link ConversionPullRequest#revision()}, by
+     *                    {@link ConversionPullRequest#AUTHOR}, whose head commit's weights are used
+     */
+    default void weightsFromConversionPullRequest(HubRef model, ConversionPullRequest pullRequest) {
     }
 
     /** A listener that shows nothing. */

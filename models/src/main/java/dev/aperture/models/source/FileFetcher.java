@@ -12,6 +12,16 @@ interface FileFetcher {
     /** The local copy of {@code fileName}, fetching it if needed; empty when this source does not have it. */
     Optional<Path> fetch(String fileName);
 
-    /** Whether the file exists at the source, without fetching it (used only to explain a failure). */
-    boolean exists(String fileName);
+    /**
+     * The safetensors conversion pull request of this revision and where its files come from; asked only when the
+     * revision has no safetensors weights of its own. Empty when there is none, or when this source cannot have one
+     * (a local folder).
+     */
+    default Optional<PullRequestFiles> conversionPullRequest() {
+        return Optional.empty();
+    }
+
+    /** A conversion pull request, and the source of its files (its own commit's snapshot). */
+    record PullRequestFiles(ConversionPullRequest pullRequest, FileFetcher files) {
+    }
 }

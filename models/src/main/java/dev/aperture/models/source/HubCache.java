@@ -1,5 +1,8 @@
 package dev.aperture.models.source;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.ApertureException;
 
 import java.io.IOException;
@@ -18,13 +21,22 @@ import java.util.UUID;
  * &lt;cache&gt;/models--org--name/
  *     blobs/&lt;etag&gt;                      file contents, named by ETag (sha256 for LFS files, git sha1 otherwise)
  *     blobs/&lt;etag&gt;.incomplete           a download in progress (kept to resume)
- *     refs/&lt;revision&gt;                   the commit hash the revision (branch, tag) pointed to
+ *     refs/&lt;revision&gt;                   the commit hash the revision (branch, tag) pointed to; a pull request's
+ *                                     revision refs/pr/66 is the file refs/refs/pr/66
  *     snapshots/&lt;commit&gt;/&lt;file&gt;        relative symlink to ../../blobs/&lt;etag&gt; (a copy where links fail)
  *     .no_exist/&lt;commit&gt;/&lt;file&gt;        empty marker: the file does not exist at that commit
+ *     .aperture/conversion-prs/&lt;commit&gt;  Aperture's own: which safetensors conversion pull request (number and
+ *                                     head commit) serves that commit, or that none does
  * &lt;cache&gt;/.locks/models--org--name/&lt;etag&gt;.lock   held while a blob is downloaded
  * </pre>
+ * The conversion record exists because huggingface_hub keeps no link from a commit to the pull request that
+ * converted it, so without one offline mode could not find those weights again. It lies outside {@code refs/},
+ * {@code snapshots/} and {@code blobs/}, the only folders huggingface_hub's {@code scan_cache_dir} reads (and
+ * {@code refs/} must hold only ref files), so Python sees a cache it could have written itself.
  */
 final class HubCache {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path cacheDir;
     private final Path repoFolder;
@@ -81,6 +93,58 @@ final class HubCache {
             return;
         }
         writeAtomically(refFile, commit.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Aperture's record of the conversion pull request lookup for {@code commit} (see the layout above). */
+    Path conversionRecord(String commit) {
+        return repoFolder.resolve(".aperture").resolve("conversion-prs").resolve(commit);
+    }
+
+    /**
+     * Records what the hub said about {@code commit}'s conversion pull request: which one serves it, or that none
+     * does. A commit never changes, so neither does the answer worth keeping; delete the record to ask again.
+     */
+    void recordConversionPullRequest(String commit, Optional<ConversionPullRequest> found) {
+        ObjectNode record = JSON.createObjectNode();
+        if (found.isPresent()) {
+            record.put("pull_request", found.get().number());
+            record.put("commit", found.get().commit());
+            record.put("author", ConversionPullRequest.AUTHOR);
+        } else {
+            record.putNull("pull_request");
+        }
+        writeAtomically(conversionRecord(commit), (record.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether a lookup for {@code commit} was recorded (an unreadable record counts as none: we ask again). */
+    boolean hasConversionRecord(String commit) {
+        return readConversionRecord(commit).isPresent();
+    }
+
+    /** The conversion pull request recorded for {@code commit}; empty when none was found or none recorded. */
+    Optional<ConversionPullRequest> recordedConversionPullRequest(String commit) {
+        return readConversionRecord(commit).flatMap(record -> record.path("pull_request").canConvertToInt()
+                ? Optional.of(new ConversionPullRequest(record.get("pull_request").asInt(),
+                        record.get("commit").asText()))
+                : Optional.empty());
+    }
+
+    /** The record when it is well formed: no pull request, or a positive number with a commit hash. */
+    private Optional<JsonNode> readConversionRecord(String commit) {
+        Path file = conversionRecord(commit);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode record = JSON.readTree(file.toFile());
+            JsonNode number = record.path("pull_request");
+            boolean none = number.isNull();
+            boolean valid = number.canConvertToInt() && number.isIntegralNumber() && number.asInt() > 0
+                    && HubRef.isCommitHash(record.path("commit").asText(null));
+            return none || valid ? Optional.of(record) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The snapshot entry for a file if it exists and its target is readable (a dangling link counts as absent). */

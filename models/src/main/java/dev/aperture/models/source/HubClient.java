@@ -1,5 +1,7 @@
 package dev.aperture.models.source;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.ApertureException;
 import dev.aperture.core.InputException;
 
@@ -15,10 +17,14 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The two hub requests a download needs, with java.net.http: HEAD on {@code /{repo}/resolve/{revision}/{file}}
- * for the file's commit, ETag, size and CDN location, and the GET requests {@link BlobDownloader} sends.
+ * The hub requests a download needs, with java.net.http: HEAD on {@code /{repo}/resolve/{revision}/{file}}
+ * for the file's commit, ETag, size and CDN location, the GET requests {@link BlobDownloader} sends, and GETs of
+ * small JSON answers of the hub's API ({@code /api/models/{repo}/...}, for {@link ConversionPullRequests}).
  *
  * <p>Redirects are followed by hand. The HEAD follows only relative ones (a renamed repository) and stops at an
  * absolute one, whose Location is the CDN URL of a LFS file, as huggingface_hub does. GETs follow all of them but
@@ -27,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
 final class HubClient implements AutoCloseable {
 
     static final int MAX_REDIRECTS = 10;
+    /** A discussions page or commit list is tens of kilobytes; far more is a server trying to exhaust memory. */
+    static final long MAX_API_ANSWER_BYTES = 4L << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USER_AGENT = "aperture/0.1 java/" + Runtime.version().feature();
 
     private final HttpClient http;
@@ -65,6 +74,78 @@ final class HubClient implements AutoCloseable {
             path.append('/').append(encode(part));
         }
         return URI.create(path.toString());
+    }
+
+    /** The URL of a model's API resource, {@code /api/models/{repo}/{part}/...}, each part one segment. */
+    URI apiUrl(String repoId, String... parts) {
+        StringBuilder path = new StringBuilder(endpoint.toString()).append("/api/models/").append(repoId);
+        for (String part : parts) {
+            path.append('/').append(encode(part));
+        }
+        return URI.create(path.toString());
+    }
+
+    /**
+     * GETs a JSON answer of the hub's API, following relative redirects (a renamed repository) as {@link #head}
+     * does. Empty when the hub will not give it: 401, 403 or 404 (absent, disabled, or not for this token).
+     *
+     * @throws UnreachableException if no complete answer arrives in time
+     * @throws ApertureException    on any other status, an answer over {@link #MAX_API_ANSWER_BYTES}, or one that is
+     *                              not JSON
+     */
+    Optional<JsonNode> getJson(URI url) {
+        HttpResponse<byte[]> response = getBounded(url);
+        for (int hop = 0; isRedirect(response.statusCode()) && hop < MAX_REDIRECTS; hop++) {
+            URI location = location(response);
+            if (location.getHost() != null) {
+                break; // the API answers on the hub itself; elsewhere is not an answer to trust
+            }
+            url = url.resolve(location);
+            response = getBounded(url);
+        }
+        int status = response.statusCode();
+        if (status == 401 || status == 403 || status == 404) {
+            return Optional.empty();
+        }
+        if (status != 200) {
+            throw new ApertureException("hub answered HTTP " + status + " for " + url);
+        }
+        try {
+            return Optional.of(JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw new ApertureException("the hub's answer for " + url + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** One GET of a small answer, its body bounded in size and, with the headers, in time. */
+    private HttpResponse<byte[]> getBounded(URI url) {
+        HttpRequest request = request(url, "GET").header("Accept", "application/json").build();
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request,
+                BoundedBody.handler(MAX_API_ANSWER_BYTES));
+        // The request's timeout covers only the wait for the headers: a server that then trickles the body must
+        // not hold us for ever, so the whole answer gets one more timeout.
+        Duration deadline = timeout.multipliedBy(2);
+        try {
+            return pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new UnreachableException("no complete answer from " + url + " within " + deadline.toMillis()
+                    + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BoundedBody.TooLargeException tooLarge) {
+                throw new ApertureException("refusing the hub's answer for " + url + ": " + tooLarge.getMessage(),
+                        tooLarge);
+            }
+            if (cause instanceof IOException io) {
+                throw unreachable(request, io);
+            }
+            throw new ApertureException("request to " + url + " failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.cancel(true);
+            throw new ApertureException("interrupted while requesting " + url, e);
+        }
     }
 
     /** HEAD a file at a revision (a branch, tag or commit) and read what the hub says about it. */
@@ -142,12 +223,16 @@ final class HubClient implements AutoCloseable {
         try {
             return http.send(request, handler);
         } catch (IOException e) {
-            throw new UnreachableException("cannot reach " + request.uri().getScheme() + "://"
-                    + request.uri().getAuthority() + ": " + describe(e), e);
+            throw unreachable(request, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApertureException("interrupted while requesting " + request.uri(), e);
         }
+    }
+
+    private static UnreachableException unreachable(HttpRequest request, IOException e) {
+        return new UnreachableException("cannot reach " + request.uri().getScheme() + "://"
+                + request.uri().getAuthority() + ": " + describe(e), e);
     }
 
     private InputException notAuthorized(HubRef ref, HttpResponse<?> response, String where) {

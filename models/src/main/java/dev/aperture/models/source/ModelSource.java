@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Turns what a user calls a model into a local folder holding its files. The reference is either
+ * Turns what a user calls a model into a local folder holding its files and the weights to load. The reference is
+ * either
  * <ul>
  *   <li>a local folder ({@code ./my-clip}, {@code /models/clip}, or any existing directory), used in place; or</li>
  *   <li>a Hugging Face hub id, {@code org/name} or {@code org/name@revision}, found in (or downloaded into) the
@@ -22,6 +23,11 @@ import java.util.stream.Stream;
  * is resolved to a commit with HEAD requests and only the missing files of {@link HubOptions#files()} are
  * downloaded, verified and linked into {@code snapshots/<commit>}; if the hub is unreachable and the cached
  * snapshot lacks only optional files, the cached snapshot is used. Offline mode uses the cache alone.
+ *
+ * <p>The weights are the first present of safetensors, sharded safetensors, the hub's safetensors conversion pull
+ * request, {@code pytorch_model.bin} and sharded {@code .bin} ({@link WeightsPreference}). Weights from a conversion
+ * pull request lie in that pull request's own snapshot, which {@link ResolvedModel#weights()} then points into, and
+ * the {@link DownloadListener} is told which pull request it was.
  */
 public final class ModelSource {
 
@@ -42,23 +48,23 @@ public final class ModelSource {
      * @param modelRef a local folder, {@code org/name} or {@code org/name@revision}
      * @param options  endpoint, token, cache folder, offline flag, progress listener and wanted files
      * @throws InputException  if the reference is malformed or unsafe, a required file is missing, the model is
-     *                         gated or private, offline mode lacks files, or only pickle weights exist
+     *                         gated or private, or offline mode lacks files
      * @throws dev.aperture.core.FormatException if a download does not match its digest (nothing is cached then)
      * @throws ApertureException if the hub cannot be reached or answers with an unexpected error
      */
     public static ResolvedModel resolve(String modelRef, HubOptions options) {
         Optional<Path> folder = localFolder(modelRef);
         if (folder.isPresent()) {
-            return ResolvedModel.ofFolder(checkedLocalFolder(folder.get(), options.files()));
+            return checkedLocalFolder(folder.get(), options.files());
         }
         HubRef ref = HubRef.parse(modelRef);
         HubCache cache = new HubCache(options.cacheDir(), ref);
         Optional<String> cachedCommit = cache.commitFor(ref);
         Optional<SnapshotCheck> cached = cachedCommit.map(commit -> SnapshotCheck.of(cache, commit, ref,
                 options.files()));
-        boolean usable = cached.isPresent() && cached.get().missing().isEmpty();
+        boolean usable = cached.isPresent() && cached.get().files().missing().isEmpty();
         if (usable && (options.offline() || cached.get().complete())) {
-            return ResolvedModel.ofFolder(cache.snapshot(cachedCommit.get()));
+            return resolved(ref, cache.snapshot(cachedCommit.get()), cached.get().files(), options.listener());
         }
         if (options.offline()) {
             throw offlineMiss(ref, cache, cachedCommit, cached);
@@ -69,10 +75,18 @@ public final class ModelSource {
             if (usable) {
                 // Only optional files were unaccounted for (a cache Python filled for another use): what is
                 // cached is enough, as huggingface_hub also falls back to its cache when the hub is unreachable.
-                return ResolvedModel.ofFolder(cache.snapshot(cachedCommit.get()));
+                return resolved(ref, cache.snapshot(cachedCommit.get()), cached.get().files(), options.listener());
             }
             throw unreachable(ref, cache, options.files(), e);
         }
+    }
+
+    /** The model found in a snapshot; the listener hears once when its weights come from a conversion PR. */
+    private static ResolvedModel resolved(HubRef ref, Path snapshot, ModelFiles.Collected files,
+                                          DownloadListener listener) {
+        files.weights().flatMap(WeightsPreference.Found::pullRequest)
+                .ifPresent(pullRequest -> listener.weightsFromConversionPullRequest(ref, pullRequest));
+        return new ResolvedModel(snapshot, files.weightsOr(snapshot));
     }
 
     /** A reference is a local folder when it is spelled like a path or names an existing directory. */
@@ -96,31 +110,24 @@ public final class ModelSource {
         return Optional.empty();
     }
 
-    private static Path checkedLocalFolder(Path folder, ModelFiles files) {
-        FileFetcher local = new FileFetcher() {
-            @Override
-            public Optional<Path> fetch(String fileName) {
-                Path file = RepoPaths.resolve(folder, fileName);
-                return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
-            }
-
-            @Override
-            public boolean exists(String fileName) {
-                return fetch(fileName).isPresent();
-            }
+    private static ResolvedModel checkedLocalFolder(Path folder, ModelFiles files) {
+        FileFetcher local = fileName -> {
+            Path file = RepoPaths.resolve(folder, fileName);
+            return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
         };
-        List<String> missing = files.collect(local, "model folder " + folder);
-        if (!missing.isEmpty()) {
+        ModelFiles.Collected collected = files.collect(local, "model folder " + folder);
+        if (!collected.missing().isEmpty()) {
             throw new InputException("model folder " + folder.toAbsolutePath() + " lacks: "
-                    + String.join("; ", missing));
+                    + String.join("; ", collected.missing()));
         }
-        return folder;
+        return new ResolvedModel(folder, collected.weightsOr(folder));
     }
 
     private static ResolvedModel download(HubRef ref, HubCache cache, HubClient client, HubOptions options) {
         HubFetcher hub = new HubFetcher(ref, cache, client, new BlobDownloader(client, cache, options.listener(),
                 options.timeout()));
-        List<String> missing = options.files().collect(hub, "hub model " + ref);
+        ModelFiles.Collected collected = options.files().collect(hub, "hub model " + ref);
+        List<String> missing = collected.missing();
         if (hub.commit() == null) {
             throw new InputException("hub model " + ref + " has none of the files it needs: "
                     + String.join("; ", missing));
@@ -130,8 +137,11 @@ public final class ModelSource {
                     + hub.commit() + ") lacks required files: " + String.join("; ", missing)
                     + " (its files: " + client.endpoint() + "/" + ref.repoId() + "/tree/" + ref.revision() + ")");
         }
+        // Refs last, as huggingface_hub does: a ref names a snapshot only once its files are all there.
+        collected.weights().flatMap(WeightsPreference.Found::pullRequest).ifPresent(pullRequest ->
+                cache.writeRef(new HubRef(ref.repoId(), pullRequest.revision()), pullRequest.commit()));
         cache.writeRef(ref, hub.commit());
-        return ResolvedModel.ofFolder(cache.snapshot(hub.commit()));
+        return resolved(ref, cache.snapshot(hub.commit()), collected, options.listener());
     }
 
     private static InputException offlineMiss(HubRef ref, HubCache cache, Optional<String> commit,
@@ -143,7 +153,7 @@ public final class ModelSource {
                         : "no " + cache.refFile(ref.revision()) + " saying which commit '" + ref.revision() + "' is")
                         + ", so no file of it is cached"
                 : "snapshot " + cache.snapshot(commit.get()) + " lacks "
-                        + String.join("; ", cached.orElseThrow().missing());
+                        + String.join("; ", cached.orElseThrow().files().missing());
         return new InputException(prefix + detail + ". Run once without offline mode to download it.");
     }
 
@@ -167,7 +177,7 @@ public final class ModelSource {
         try (Stream<Path> commits = Files.list(snapshots)) {
             return commits.map(path -> path.getFileName().toString())
                     .filter(HubRef::isCommitHash)
-                    .filter(commit -> SnapshotCheck.of(cache, commit, ref, files).missing().isEmpty())
+                    .filter(commit -> SnapshotCheck.of(cache, commit, ref, files).files().missing().isEmpty())
                     .sorted().toList();
         } catch (IOException e) {
             return List.of();

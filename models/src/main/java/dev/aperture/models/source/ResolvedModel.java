@@ -9,7 +9,10 @@ import java.nio.file.Path;
  *
  * @param folder  the folder holding config.json and the other small files
  * @param weights the weights to open with {@link dev.aperture.core.checkpoint.Checkpoints#open}: a weights file, a
- *                sharded checkpoint's index, or a folder (which then gives its preferred weights file)
+ *                sharded checkpoint's index, or a folder (which then gives its preferred weights file).
+ *                {@link ModelSource#resolve} names the file it chose, e.g.
+ *                {@code snapshots/<commit>/model.safetensors}, {@code snapshots/<pull request commit>/model.safetensors}
+ *                or {@code snapshots/<commit>/pytorch_model.bin}
  */
 public record ResolvedModel(Path folder, Path weights) {
 

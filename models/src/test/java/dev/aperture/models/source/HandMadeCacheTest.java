@@ -34,13 +34,18 @@ class HandMadeCacheTest {
 
     /** Writes blobs/<etag>, snapshots/<commit>/<file> -> ../../blobs/<etag> and refs/main as Python does. */
     Path layOutLikePython(String folderName) throws IOException {
+        return layOutLikePython(folderName, FakeHub.fixture("clip-tiny"), FILES);
+    }
+
+    /** {@link #layOutLikePython(String)} with the named files of another fixture folder. */
+    Path layOutLikePython(String folderName, Path fixture, List<String> files) throws IOException {
         Path repo = cacheDir.resolve(folderName);
         Path snapshot = repo.resolve("snapshots").resolve(COMMIT);
         Files.createDirectories(repo.resolve("blobs"));
         Files.createDirectories(snapshot);
         Files.createDirectories(repo.resolve("refs"));
-        for (String file : FILES) {
-            byte[] content = Files.readAllBytes(FakeHub.fixture("clip-tiny").resolve(file));
+        for (String file : files) {
+            byte[] content = Files.readAllBytes(fixture.resolve(file));
             String etag = FakeHub.etagOf(file, content);
             Files.write(repo.resolve("blobs").resolve(etag), content);
             Files.createSymbolicLink(snapshot.resolve(file), Path.of("../../blobs/" + etag));
@@ -84,6 +89,20 @@ class HandMadeCacheTest {
         assertEquals(snapshot, ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, true)).folder());
         assertEquals(snapshot, ModelSource.resolve("openai/clip-vit-base-patch32@" + COMMIT,
                 options(NO_NETWORK, true)).folder());
+    }
+
+    @Test
+    void pythonCacheWithOnlyPickleWeightsServesOfflineMode() throws IOException {
+        // What CLIPModel.from_pretrained("openai/clip-vit-base-patch32") leaves behind: pytorch_model.bin, and
+        // no record of a conversion pull request (only Aperture keeps one).
+        List<String> files = List.of("config.json", "pytorch_model.bin", "tokenizer.json", "vocab.json", "merges.txt",
+                "tokenizer_config.json", "special_tokens_map.json", "preprocessor_config.json");
+        Path snapshot = layOutLikePython("models--openai--clip-vit-base-patch32",
+                FakeHub.fixture("checkpoints/clip-tiny-bin/zip"), files);
+
+        ResolvedModel resolved = ModelSource.resolve("openai/clip-vit-base-patch32", options(NO_NETWORK, true));
+
+        assertEquals(new ResolvedModel(snapshot, snapshot.resolve("pytorch_model.bin")), resolved);
     }
 
     @Test

@@ -116,6 +116,7 @@ class ModelSourceDownloadTest {
         List<FakeHub.Request> requests = hub.requests();
         assertTrue(requests.stream().noneMatch(r -> r.server().equals("cdn") && r.method().equals("HEAD")));
         assertTrue(requests.stream().noneMatch(r -> r.path().endsWith(".bin") || r.path().endsWith(".msgpack")));
+        assertTrue(requests.stream().noneMatch(r -> r.path().startsWith("/api/")), "no conversion is looked for");
         assertEquals(CLIP_FILES.size(), requests.stream().filter(r -> r.method().equals("HEAD")).count());
         assertEquals(1, requests.stream().filter(r -> r.server().equals("cdn")).count());
     }
@@ -350,16 +351,19 @@ class ModelSourceDownloadTest {
     }
 
     @Test
-    void repoWithOnlyPickleWeightsIsRefused() throws IOException {
+    void repoWithOnlyPickleWeightsAndNoConversionPullRequestGetsTheBin() throws IOException {
         hub.close();
         hub = FakeHub.serving(REPO, FakeHub.fixture("clip-tiny"), "config.json", "tokenizer.json");
-        hub.put("pytorch_model.bin", new byte[] {(byte) 0x80, 2});
+        byte[] pickle = Files.readAllBytes(FakeHub.fixture("checkpoints/clip-tiny-bin/zip/pytorch_model.bin"));
+        hub.put("pytorch_model.bin", pickle);
 
-        InputException error = assertThrows(InputException.class, () -> ModelSource.resolve(REPO, options()));
+        ResolvedModel resolved = ModelSource.resolve(REPO, options());
 
-        assertTrue(error.getMessage().contains("pytorch_model.bin"), error.getMessage());
-        assertTrue(error.getMessage().contains("safetensors"), error.getMessage());
-        assertTrue(hub.requests().stream().noneMatch(r -> r.method().equals("GET") && r.path().endsWith(".bin")));
+        Path snapshot = repoFolder().resolve("snapshots").resolve(FakeHub.COMMIT);
+        assertEquals(snapshot.resolve("pytorch_model.bin"), resolved.weights());
+        assertArrayEquals(pickle, Files.readAllBytes(resolved.weights()));
+        assertTrue(hub.requests().stream().anyMatch(r -> r.path().endsWith("/discussions")),
+                "the conversion pull request is looked for before falling back to the pickle");
     }
 
     @Test
@@ -373,8 +377,10 @@ class ModelSourceDownloadTest {
         hub.put("model-00001-of-00002.safetensors", new byte[] {1, 2, 3});
         hub.put("model-00002-of-00002.safetensors", new byte[] {4, 5, 6});
 
-        Path snapshot = ModelSource.resolve(REPO, options()).folder();
+        ResolvedModel resolved = ModelSource.resolve(REPO, options());
 
+        Path snapshot = resolved.folder();
+        assertEquals(snapshot.resolve("model.safetensors.index.json"), resolved.weights());
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(snapshot.resolve("model-00001-of-00002.safetensors")));
         assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(snapshot.resolve("model-00002-of-00002.safetensors")));
         assertTrue(Files.isRegularFile(snapshot.resolve("model.safetensors.index.json")));
