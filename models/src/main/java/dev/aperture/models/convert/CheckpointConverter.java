@@ -41,9 +41,8 @@ public final class CheckpointConverter {
 
     /**
      * Converts the model in a local folder, or a Hugging Face hub id ({@code org/name[@revision]}, fetched into the
-     * hub cache like any model: its config, tokenizer and preprocessor files and its safetensors weights), into
-     * {@code out}. A local folder may hold its weights in any form; a hub model's weights are fetched only as
-     * safetensors (so converting one changes its dtype or sharding), since the hub client never downloads pickles.
+     * hub cache like any model: its config, tokenizer and preprocessor files and its weights, in transformers'
+     * order of preference, see {@link ModelFiles}), into {@code out}.
      *
      * @throws InputException when the source cannot be found or read, holds a tensor the target type cannot be cast
      *                        from (FP8, FP4, complex), or {@code out} is a file, is the source folder, or is not
@@ -81,21 +80,10 @@ public final class CheckpointConverter {
         }
     }
 
-    /**
-     * Finds the source's files. A local folder is used as it is, whatever form its weights take. A hub id first
-     * gets the small files; only if its snapshot holds no weights yet are they fetched, as safetensors (the hub
-     * client's rule for weights, see {@link ModelFiles}).
-     */
+    /** Finds the source's files: config.json, whichever small files it has, and its preferred weights. */
     private static ResolvedModel resolve(String folderOrHubId, HubOptions hub) {
-        ResolvedModel model = ModelSource.resolve(folderOrHubId, hub.withFiles(files(null)));
-        if (Checkpoints.weightsIn(model.weights()).isPresent()) {
-            return model;
-        }
-        return ModelSource.resolve(folderOrHubId, hub.withFiles(files("model")));
-    }
-
-    private static ModelFiles files(String weightsName) {
-        return new ModelFiles(List.of(ModelFolderFiles.CONFIG), ModelFolderFiles.OPTIONAL, List.of(), weightsName);
+        return ModelSource.resolve(folderOrHubId, hub.withFiles(
+                new ModelFiles(List.of(ModelFolderFiles.CONFIG), ModelFolderFiles.OPTIONAL, List.of(), "model")));
     }
 
     /**
