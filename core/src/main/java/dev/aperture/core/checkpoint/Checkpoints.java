@@ -24,7 +24,11 @@ import java.util.Optional;
  * </ul>
  */
 public final class Checkpoints {
-    /** Weight files a model folder may hold, in the order they are preferred (transformers' order). */
+    /**
+     * Weight files a model folder may hold, in the order they are preferred (transformers' order). A hub model's
+     * weights follow the same order, with the hub's safetensors conversion pull request between the safetensors and
+     * the PyTorch forms (the models module's {@code WeightsPreference}).
+     */
     public static final List<String> WEIGHT_FILES = List.of("model.safetensors", "model.safetensors.index.json",
             "pytorch_model.bin", "pytorch_model.bin.index.json");
 

@@ -135,11 +135,6 @@ public final class TorchCheckpoint implements TensorSource {
         return new TensorView(name, storage.dtype(), layout.shape(), bytes);
     }
 
-    /** The file this was opened from. */
-    public Path file() {
-        return file;
-    }
-
     @Override
     public List<Path> files() {
         return List.of(file);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
-import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.Backends;
 import dev.aperture.models.ModelOptions;

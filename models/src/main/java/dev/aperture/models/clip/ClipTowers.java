@@ -4,7 +4,6 @@ import dev.aperture.core.checkpoint.CheckpointLimits;
 import dev.aperture.core.checkpoint.Checkpoints;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
-import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.source.ResolvedModel;
 

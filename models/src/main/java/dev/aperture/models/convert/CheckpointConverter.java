@@ -6,7 +6,6 @@ import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.safetensors.ShardedSafeTensorsWriter;
 import dev.aperture.core.safetensors.TensorToWrite;
 import dev.aperture.core.tensor.TensorSource;
-import dev.aperture.core.tensor.TensorView;
 import dev.aperture.models.source.HubOptions;
 import dev.aperture.models.source.ModelFiles;
 import dev.aperture.models.source.ModelSource;
