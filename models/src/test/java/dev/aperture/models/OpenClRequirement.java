@@ -1,6 +1,7 @@
 package dev.aperture.models;
 
-import dev.aperture.backend.gpu.OpenCl;
+import dev.aperture.core.backend.BackendProvider;
+import dev.aperture.core.backend.BackendProviders;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,7 +16,7 @@ public final class OpenClRequirement {
     }
 
     public static void assumeAvailable() {
-        OpenCl.Availability availability = OpenCl.probe();
+        BackendProvider.Availability availability = BackendProviders.find(Backends.OPENCL).availability();
         String ci = System.getenv("CI");
         boolean inCi = ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
         if (!availability.available() && inCi) {

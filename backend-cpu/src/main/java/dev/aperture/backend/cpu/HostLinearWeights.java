@@ -6,9 +6,11 @@ import dev.aperture.core.backend.LinearWeights;
 /**
  * Weights of {@code y = x·Wᵀ + b} as the CPU backend prepared them: {@code W} packed once into GEMM panels.
  *
- * @param bias {@code [out]}, or {@code null} for none
+ * @param owner the backend that prepared them (the only one that may use them)
+ * @param name  the weight tensor's name, for messages
+ * @param bias  {@code [out]}, or {@code null} for none
  */
-record HostLinearWeights(PackedMatrix packed, float[] bias) implements LinearWeights {
+record HostLinearWeights(CpuBackend owner, String name, PackedMatrix packed, float[] bias) implements LinearWeights {
     @Override
     public int outFeatures() {
         return packed.outFeatures();
@@ -17,5 +19,10 @@ record HostLinearWeights(PackedMatrix packed, float[] bias) implements LinearWei
     @Override
     public int inFeatures() {
         return packed.inFeatures();
+    }
+
+    @Override
+    public String toString() {
+        return "CPU linear weights '" + name + "' [" + outFeatures() + ", " + inFeatures() + "]";
     }
 }

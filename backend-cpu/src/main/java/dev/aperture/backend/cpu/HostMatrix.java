@@ -4,20 +4,19 @@ import dev.aperture.core.backend.Matrix;
 
 /**
  * A {@link Matrix} in a plain {@code float[]} on the Java heap, row-major: element (r, c) is {@code data[r·cols + c]}.
- * Closing only drops the reference; the garbage collector reclaims the array.
+ * Closing drops nothing eagerly (the garbage collector reclaims the array) but marks it closed, so that using it
+ * afterwards fails as it does on every backend.
  */
 final class HostMatrix implements Matrix {
+    private final CpuBackend owner;
     private final int rows;
     private final int cols;
     private final float[] data;
+    private volatile boolean closed;
 
-    HostMatrix(int rows, int cols, float[] data) {
-        if (rows <= 0 || cols <= 0) {
-            throw new IllegalArgumentException("Matrix dimensions must be positive: " + rows + " x " + cols);
-        }
-        if ((long) rows * cols != data.length) {
-            throw new IllegalArgumentException(data.length + " values for a " + rows + " x " + cols + " matrix");
-        }
+    /** {@code rows, cols ≥ 0} and {@code data.length == rows·cols}, checked by the backend. */
+    HostMatrix(CpuBackend owner, int rows, int cols, float[] data) {
+        this.owner = owner;
         this.rows = rows;
         this.cols = cols;
         this.data = data;
@@ -33,6 +32,14 @@ final class HostMatrix implements Matrix {
         return cols;
     }
 
+    CpuBackend owner() {
+        return owner;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
     /** The backing array itself (not a copy): kernels read and write it in place. */
     float[] data() {
         return data;
@@ -40,11 +47,11 @@ final class HostMatrix implements Matrix {
 
     @Override
     public void close() {
-        // Heap memory: nothing to release eagerly.
+        closed = true;
     }
 
     @Override
     public String toString() {
-        return "HostMatrix[" + rows + " x " + cols + "]";
+        return "HostMatrix[" + rows + " x " + cols + (closed ? ", closed]" : "]");
     }
 }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 class AttentionKernelTest {
 
@@ -89,29 +88,5 @@ class AttentionKernelTest {
     @Test
     void matchesReferenceWithKeyLengthMaskAlone() {
         check(new AttentionSpec(3, 11, 2, 9, 0.5f, false, new int[]{11, 3, 1}), 2);
-    }
-
-    @Test
-    void fullyMaskedSequenceAveragesCausallyVisibleValuesLikePyTorch() {
-        check(new AttentionSpec(2, 6, 2, 3, 0.5f, true, new int[]{0, 4}), 1);
-    }
-
-    @Test
-    void maskedKeysHaveExactlyZeroWeight() {
-        // The masked key's value is huge: any nonzero weight on it would show.
-        int seqLen = 4;
-        float[] q = TestArrays.random(44, seqLen * 2, 1);
-        float[] k = TestArrays.random(45, seqLen * 2, 1);
-        float[] v = {1, 1, 1, 1, 1, 1, 3e38f, 3e38f};
-        try (CpuBackend backend = new CpuBackend(1)) {
-            Matrix out = backend.allocate(seqLen, 2);
-            backend.attention(backend.upload(q, seqLen, 2), backend.upload(k, seqLen, 2), backend.upload(v, seqLen, 2),
-                    new AttentionSpec(1, seqLen, 1, 2, 1f, false, new int[]{3}), out);
-            float[] result = backend.download(out);
-            for (float value : result) {
-                org.junit.jupiter.api.Assertions.assertEquals(1f, value, 1e-6f);
-            }
-            assertArrayEquals(new float[]{1, 1, 1, 1, 1, 1, 1, 1}, result, 1e-6f);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.aperture.backend.gpu;
 
+import dev.aperture.core.InputException;
+
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,7 +24,8 @@ final class ClBuffer {
     MemorySegment handle() {
         MemorySegment current = handle.get();
         if (current == null) {
-            throw new IllegalStateException("OpenCL buffer of " + bytes + " bytes was already released");
+            // Reached only by a call that raced with closing its matrix: the same fault as using a closed matrix.
+            throw new InputException("OpenCL buffer of " + bytes + " bytes is closed (its matrix was closed)");
         }
         return current;
     }

@@ -1,5 +1,7 @@
 package dev.aperture.backend.gpu;
 
+import dev.aperture.core.backend.OperandChecks;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
@@ -186,7 +188,8 @@ final class ClContext implements AutoCloseable {
         lock.lock();
         if (closed) {
             lock.unlock();
-            throw new IllegalStateException("OpenCL context on " + device.info().name() + " is closed");
+            // Reached only by a call that raced with the backend's close(): the same fault as a call after it.
+            throw OperandChecks.closedBackend("OpenCL backend on " + device.info().name());
         }
     }
 

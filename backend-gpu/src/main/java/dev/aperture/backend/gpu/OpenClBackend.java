@@ -1,13 +1,11 @@
 package dev.aperture.backend.gpu;
 
-import dev.aperture.core.InputException;
-import dev.aperture.core.ModelMismatchException;
-import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.backend.Activation;
 import dev.aperture.core.backend.AttentionSpec;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
+import dev.aperture.core.backend.OperandChecks;
 import dev.aperture.core.tensor.TensorView;
 
 import java.util.Set;
@@ -22,9 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * guards the command queue.
  *
  * <p>Pick the device with {@link #OpenClBackend(String)} or the system property
- * {@value OpenCl#DEVICE_PROPERTY}; see {@link OpenCl#listDevices()}.
+ * {@value OpenCl#DEVICE_PROPERTY}; see {@link OpenCl#listDevices()}. Found by name {@code opencl} through
+ * {@link OpenClBackendProvider}.
  */
 public final class OpenClBackend implements Backend {
+    /** The name it is selected by. */
+    public static final String NAME = "opencl";
+    /** Kernels index with 32-bit ints, so a matrix holds at most 2^31 − 1 elements. */
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
     private final ClContext context;
     private final ClKernels kernels;
     /** Every buffer still held, so {@link #close()} frees what callers did not. */
@@ -71,22 +75,14 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String name() {
-        return "opencl";
+        return NAME;
     }
 
     @Override
     public LinearWeights prepareLinear(TensorView weight, TensorView bias) {
         ensureOpen();
-        if (weight.rank() < 2 || weight.dim(0) == 0) {
-            throw new ModelMismatchException("Linear weight '" + weight.name() + "' must be [out, in, ...], got "
-                    + weight);
-        }
-        int outFeatures = Math.toIntExact(weight.dim(0));
-        int inFeatures = Math.toIntExact(weight.elementCount() / outFeatures);
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != outFeatures)) {
-            throw new ModelMismatchException("Bias '" + bias.name() + "' must be [" + outFeatures + "] to match '"
-                    + weight.name() + "', got " + bias);
-        }
+        int inFeatures = OperandChecks.linearInFeatures(weight, bias, MAX_ELEMENTS);
+        int outFeatures = (int) weight.dim(0);
         ClBuffer weightBuffer = uploadFloats(weight.toFloatArray());
         ClBuffer biasBuffer = bias == null ? null : uploadFloats(bias.toFloatArray());
         return new ClLinearWeights(this, weight.name(), weightBuffer, biasBuffer, outFeatures, inFeatures);
@@ -95,18 +91,14 @@ public final class OpenClBackend implements Backend {
     @Override
     public Matrix upload(float[] values, int rows, int cols) {
         ensureOpen();
-        checkShape(rows, cols);
-        if (values.length != (long) rows * cols) {
-            throw new IllegalArgumentException("upload of " + values.length + " values into a " + rows + "×" + cols
-                    + " matrix");
-        }
+        OperandChecks.upload(values, rows, cols, MAX_ELEMENTS, NAME);
         return new ClMatrix(this, uploadFloats(values), rows, cols);
     }
 
     @Override
     public Matrix allocate(int rows, int cols) {
         ensureOpen();
-        checkShape(rows, cols);
+        OperandChecks.dimensions(rows, cols, MAX_ELEMENTS, NAME);
         return new ClMatrix(this, track(context.createBuffer((long) rows * cols * Float.BYTES)), rows, cols);
     }
 
@@ -121,29 +113,21 @@ public final class OpenClBackend implements Backend {
         ClMatrix input = own(x, "linear input");
         ClMatrix output = own(out, "linear output");
         if (!(weights instanceof ClLinearWeights w) || w.owner() != this) {
-            throw new IllegalArgumentException("linear weights were not prepared by this OpenCL backend");
+            throw OperandChecks.foreign("linear weights", weights, NAME);
         }
-        if (input.cols() != w.inFeatures() || output.rows() != input.rows() || output.cols() != w.outFeatures()) {
-            throw new IllegalArgumentException("linear '" + w.name() + "' [" + w.outFeatures() + ", "
-                    + w.inFeatures() + "] cannot map " + shape(input) + " to " + shape(output));
-        }
+        OperandChecks.linear(input, w, output);
         kernels.linear(input.buffer, w.weight(), w.bias(), output.buffer,
                 input.rows(), w.inFeatures(), w.outFeatures());
     }
 
     @Override
     public void layerNorm(Matrix x, Matrix gamma, Matrix beta, float eps, Matrix out) {
-        ClMatrix input = own(x, "layerNorm input");
-        ClMatrix scale = own(gamma, "layerNorm gamma");
-        ClMatrix shift = own(beta, "layerNorm beta");
-        ClMatrix output = own(out, "layerNorm output");
-        requireSameShape(input, output, "layerNorm output");
-        int cols = input.cols();
-        if (scale.elementCount() != cols || shift.elementCount() != cols) {
-            throw new IllegalArgumentException("layerNorm gamma " + shape(scale) + " and beta " + shape(shift)
-                    + " must be [1, " + cols + "]");
-        }
-        kernels.layerNorm(input.buffer, scale.buffer, shift.buffer, eps, output.buffer, input.rows(), cols);
+        ClMatrix input = own(x, "layer norm input");
+        ClMatrix scale = own(gamma, "layer norm gamma");
+        ClMatrix shift = own(beta, "layer norm beta");
+        ClMatrix output = own(out, "layer norm output");
+        OperandChecks.layerNorm(input, scale, shift, output);
+        kernels.layerNorm(input.buffer, scale.buffer, shift.buffer, eps, output.buffer, input.rows(), input.cols());
     }
 
     @Override
@@ -155,19 +139,16 @@ public final class OpenClBackend implements Backend {
     @Override
     public void add(Matrix x, Matrix y) {
         ClMatrix target = own(x, "add target");
-        ClMatrix addend = own(y, "add operand");
-        requireSameShape(target, addend, "add operand");
+        ClMatrix addend = own(y, "addend");
+        OperandChecks.add(target, addend);
         kernels.add(target.buffer, addend.buffer, target.elementCount());
     }
 
     @Override
     public void addRowsPeriodic(Matrix x, Matrix table, int period) {
-        ClMatrix target = own(x, "addRowsPeriodic target");
-        ClMatrix rowsTable = own(table, "addRowsPeriodic table");
-        if (period <= 0 || rowsTable.rows() < period || rowsTable.cols() != target.cols()) {
-            throw new IllegalArgumentException("addRowsPeriodic needs a table of at least " + period + " rows × "
-                    + target.cols() + " columns and period > 0, got table " + shape(rowsTable) + ", period " + period);
-        }
+        ClMatrix target = own(x, "periodic add target");
+        ClMatrix rowsTable = own(table, "periodic table");
+        OperandChecks.addRowsPeriodic(target, rowsTable, period);
         kernels.addRowsPeriodic(target.buffer, rowsTable.buffer, target.rows(), target.cols(), period);
     }
 
@@ -175,15 +156,9 @@ public final class OpenClBackend implements Backend {
     public void gatherRows(Matrix source, int[] rows, Matrix out) {
         ClMatrix from = own(source, "gatherRows source");
         ClMatrix output = own(out, "gatherRows output");
-        if (output.rows() != rows.length || output.cols() != from.cols()) {
-            throw new IllegalArgumentException("gatherRows of " + rows.length + " rows from " + shape(from)
-                    + " cannot fill " + shape(output));
-        }
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i] < 0 || rows[i] >= from.rows()) {
-                throw new InputException("gatherRows index " + i + " is row " + rows[i] + ", outside the "
-                        + from.rows() + " rows of the source (a token id beyond the vocabulary?)");
-            }
+        OperandChecks.gatherRows(from, rows, output);
+        if (rows.length == 0 || from.cols() == 0) {
+            return;   // nothing to copy (and OpenCL rejects an empty index buffer)
         }
         ClBuffer indices = uploadInts(rows);
         try {
@@ -195,25 +170,14 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void attention(Matrix q, Matrix k, Matrix v, AttentionSpec spec, Matrix out) {
-        ClMatrix query = own(q, "attention q");
-        ClMatrix key = own(k, "attention k");
-        ClMatrix value = own(v, "attention v");
+        ClMatrix query = own(q, "attention queries");
+        ClMatrix key = own(k, "attention keys");
+        ClMatrix value = own(v, "attention values");
         ClMatrix output = own(out, "attention output");
-        long rows = (long) spec.batch() * spec.seqLen();
-        long width = (long) spec.numHeads() * spec.headDim();
-        for (ClMatrix m : new ClMatrix[] {query, key, value, output}) {
-            if (m.rows() != rows || m.cols() != width) {
-                throw new IllegalArgumentException("attention expects [" + rows + ", " + width + "] matrices for "
-                        + spec + ", got " + shape(m));
-            }
-        }
+        OperandChecks.attention(query, key, value, spec, output);
         int[] keyLengths = new int[spec.batch()];
         for (int b = 0; b < spec.batch(); b++) {
-            keyLengths[b] = spec.keyLength(b);
-            if (keyLengths[b] < 0 || keyLengths[b] > spec.seqLen()) {
-                throw new InputException("attention key length " + keyLengths[b] + " of sequence " + b
-                        + " is outside [0, " + spec.seqLen() + "]");
-            }
+            keyLengths[b] = spec.keyLength(b);   // within [0, seqLen]: AttentionSpec checks
         }
         ClBuffer lengths = uploadInts(keyLengths);
         try {
@@ -275,41 +239,26 @@ public final class OpenClBackend implements Backend {
         return buffer;
     }
 
+    /** {@code matrix} as one of this backend's open matrices. */
     private ClMatrix own(Matrix matrix, String role) {
         ensureOpen();
         if (!(matrix instanceof ClMatrix clMatrix) || clMatrix.owner != this) {
-            throw new IllegalArgumentException(role + " " + matrix + " was not made by this OpenCL backend");
+            throw OperandChecks.foreign(role, matrix, NAME);
         }
         if (clMatrix.buffer.isReleased()) {
-            throw new IllegalStateException(role + " " + matrix + " is closed");
+            throw OperandChecks.closedMatrix(role, matrix);
         }
         return clMatrix;
     }
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("OpenCL backend on " + device().name() + " is closed");
+            throw OperandChecks.closedBackend(description());
         }
     }
 
-    /** Kernels index with 32-bit ints, so a matrix holds at most 2^31 − 1 elements. */
-    private static void checkShape(int rows, int cols) {
-        if (rows < 0 || cols < 0) {
-            throw new IllegalArgumentException("Matrix dimensions must be non-negative: " + rows + "×" + cols);
-        }
-        if ((long) rows * cols > Integer.MAX_VALUE) {
-            throw new ResourceLimitException("A " + rows + "×" + cols + " matrix exceeds the OpenCL backend's limit"
-                    + " of " + Integer.MAX_VALUE + " elements");
-        }
-    }
-
-    private static void requireSameShape(ClMatrix expected, ClMatrix actual, String role) {
-        if (expected.rows() != actual.rows() || expected.cols() != actual.cols()) {
-            throw new IllegalArgumentException(role + " is " + shape(actual) + ", expected " + shape(expected));
-        }
-    }
-
-    private static String shape(Matrix m) {
-        return "[" + m.rows() + ", " + m.cols() + "]";
+    /** "OpenCL backend on <device>", for messages. */
+    String description() {
+        return "OpenCL backend on " + device().name();
     }
 }

@@ -1,7 +1,8 @@
 // Scaled dot-product attention, one work-group per (query position, head, sequence):
 //   out[i] = Σ_j p_j · v[j],   p = softmax_j(scale · q[i]·k[j])   over the visible keys j.
 // Key j is visible when j < keyLength[b] and, for a causal mask, j ≤ i. Masked keys get weight exactly 0
-// (they are skipped, not given a large negative score); a query with no visible key gets a zero output.
+// (they are skipped, not given a large negative score). A query with no visible key (key length 0) gets, as in
+// PyTorch, where every score is then finfo.min, the plain mean of the values the causal mask alone allows.
 //
 // q, k, v, out are [batch·seqLen, numHeads·headDim]; head h occupies columns [h·headDim, (h+1)·headDim).
 // Local memory holds the query (headDim), the row of scores (seqLen) and a reduction scratch (work-group size,
@@ -38,9 +39,20 @@ __kernel void attention(__global const float* q, __global const float* k, __glob
     const int width = numHeads * headDim;
     const size_t firstRow = (size_t) sequence * seqLen;
     const int column = head * headDim;
-    int visibleKeys = min(keyLengths[sequence], seqLen);
-    if (causal) {
-        visibleKeys = min(visibleKeys, position + 1);
+    const int causalKeys = causal ? position + 1 : seqLen;
+    const int visibleKeys = min(min(keyLengths[sequence], seqLen), causalKeys);
+
+    if (visibleKeys <= 0) {
+        // The whole work-group takes this branch (visibleKeys depends only on the group), so no barrier is skipped
+        // by some work-items and reached by others.
+        for (int d = lid; d < headDim; d += step) {
+            float acc = 0.0f;
+            for (int j = 0; j < causalKeys; j++) {
+                acc += v[(firstRow + j) * width + column + d];
+            }
+            out[(firstRow + position) * width + column + d] = acc / causalKeys;
+        }
+        return;
     }
 
     for (int d = lid; d < headDim; d += step) {
@@ -66,7 +78,7 @@ __kernel void attention(__global const float* q, __global const float* k, __glob
         localSum += scores[j];
     }
     const float total = groupReduce(scratch, localSum, 0);   // also a barrier: every score is written
-    const float normalizer = visibleKeys > 0 ? 1.0f / total : 0.0f;
+    const float normalizer = 1.0f / total;
 
     for (int d = lid; d < headDim; d += step) {
         float acc = 0.0f;

@@ -1,5 +1,9 @@
 package dev.aperture.core.backend;
 
+import dev.aperture.core.BackendException;
+import dev.aperture.core.InputException;
+import dev.aperture.core.ModelMismatchException;
+import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.tensor.TensorView;
 
 /**
@@ -11,7 +15,28 @@ import dev.aperture.core.tensor.TensorView;
  * {@link #download}.
  *
  * <p>Implementations are thread-safe: several calls may run at once as long as they write distinct matrices.
- * A backend owns the memory of what it prepared; {@link #close()} releases it.
+ * A backend owns the memory of what it prepared; {@link #close()} releases it. Backends are found by name through
+ * {@link BackendProviders}.
+ *
+ * <p><b>Faults.</b> Every backend reports the same fault with the same exception, all rooted in
+ * {@link dev.aperture.core.ApertureException} (the shared contract suite, core's test-jar class
+ * {@code BackendContractTest}, checks each):
+ * <ul>
+ *   <li>{@link InputException}: the call is wrong, whatever the backend. Shapes that do not fit the operation or
+ *       each other, a value count that does not match the shape, negative dimensions, a gathered row outside the
+ *       source, a period outside the table, a matrix or weights made by another backend, a closed matrix, and
+ *       any call on a closed backend (as for a closed model: using something after closing it is the caller's
+ *       error). The message names the operand ("linear output", "gatherRows index 1") and says "closed" for the
+ *       last two.</li>
+ *   <li>{@link ModelMismatchException}: {@link #prepareLinear} was given tensors that cannot be a linear layer
+ *       (rank below 2, a bias that does not match the weight); the message names the tensor.</li>
+ *   <li>{@link ResourceLimitException}: a matrix larger than the backend can address (CPU: a Java array;
+ *       OpenCL: 2<sup>31</sup> − 1 elements), refused before allocating.</li>
+ *   <li>{@link BackendException}: the call was right but the backend failed (a driver error, a kernel that did
+ *       not build, device memory exhausted).</li>
+ * </ul>
+ * Matrices may be empty (zero rows or columns); operations on them do nothing. Closing while other threads are
+ * still calling is the owner's to prevent (models do it under their lifecycle lock).
  */
 public interface Backend extends AutoCloseable {
 
@@ -27,13 +52,16 @@ public interface Backend extends AutoCloseable {
      */
     LinearWeights prepareLinear(TensorView weight, TensorView bias);
 
-    /** Copies host values ({@code rows·cols}, row-major) into a new matrix: inputs and constant tables. */
+    /**
+     * Copies host values ({@code rows·cols}, row-major) into a new matrix: inputs and constant tables. Later changes
+     * to {@code values} do not reach the matrix.
+     */
     Matrix upload(float[] values, int rows, int cols);
 
     /** A new matrix; its contents are unspecified until written. */
     Matrix allocate(int rows, int cols);
 
-    /** The matrix's values, row-major, copied to the host. */
+    /** The matrix's values, row-major, copied to the host (a new array), after every operation called before. */
     float[] download(Matrix matrix);
 
     /** {@code out = x·Wᵀ + b}; {@code x} is {@code [n, in]}, {@code out} is {@code [n, out]}. */
@@ -57,11 +85,16 @@ public interface Backend extends AutoCloseable {
     /**
      * Multi-head scaled dot-product attention: per sequence and head,
      * {@code out = softmax(scale · q·kᵀ + mask) · v}. q, k, v and out are {@code [batch·seqLen, numHeads·headDim]},
-     * head h in columns {@code [h·headDim, (h+1)·headDim)}. Masked keys get weight exactly zero.
+     * head h in columns {@code [h·headDim, (h+1)·headDim)}. Masked keys get weight exactly zero. A query that sees
+     * no key at all (a sequence of key length 0) gets, as in PyTorch, where every score is then {@code finfo.min},
+     * equal weights over the keys the causal mask alone allows.
      */
     void attention(Matrix q, Matrix k, Matrix v, AttentionSpec spec, Matrix out);
 
-    /** Releases everything this backend prepared or allocated. */
+    /**
+     * Releases everything this backend prepared or allocated. Idempotent; every later call but {@code close} throws
+     * an {@link InputException} saying the backend is closed.
+     */
     @Override
     void close();
 }

@@ -1,14 +1,15 @@
-package dev.aperture.backend.gpu;
+package dev.aperture.core.backend;
 
-import dev.aperture.core.backend.AttentionSpec;
-
-/** Straightforward double-precision versions of the backend's operations, the ground truth of the kernel tests. */
-final class References {
-    private References() {
+/**
+ * Straightforward double-precision versions of the {@link Backend} operations: the ground truth of the contract
+ * suite ({@link BackendContractTest}) and of backend modules' own kernel tests.
+ */
+public final class BackendReferences {
+    private BackendReferences() {
     }
 
     /** y = x·Wᵀ + b for x [rows, in], W [out, in]; {@code bias} may be null. */
-    static double[] linear(float[] x, float[] weight, float[] bias, int rows, int in, int out) {
+    public static double[] linear(float[] x, float[] weight, float[] bias, int rows, int in, int out) {
         double[] y = new double[rows * out];
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
@@ -23,7 +24,7 @@ final class References {
     }
 
     /** Σ|x·w| + |b| per output: the scale a float32 dot product's rounding error is proportional to. */
-    static double[] linearMagnitude(float[] x, float[] weight, float[] bias, int rows, int in, int out) {
+    public static double[] linearMagnitude(float[] x, float[] weight, float[] bias, int rows, int in, int out) {
         double[] magnitude = new double[rows * out];
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
@@ -37,7 +38,8 @@ final class References {
         return magnitude;
     }
 
-    static double[] layerNorm(float[] x, float[] gamma, float[] beta, double eps, int rows, int cols) {
+    /** Layer norm of each row with the biased variance, as PyTorch defines it. */
+    public static double[] layerNorm(float[] x, float[] gamma, float[] beta, double eps, int rows, int cols) {
         double[] out = new double[rows * cols];
         for (int r = 0; r < rows; r++) {
             double mean = 0;
@@ -59,15 +61,24 @@ final class References {
         return out;
     }
 
-    static double gelu(double x) {
+    /** {@code function} at {@code x}, by its defining formula. */
+    public static double activation(Activation function, double x) {
+        return switch (function) {
+            case GELU -> gelu(x);
+            case GELU_TANH -> geluTanh(x);
+            case QUICK_GELU -> quickGelu(x);
+        };
+    }
+
+    public static double gelu(double x) {
         return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
     }
 
-    static double geluTanh(double x) {
+    public static double geluTanh(double x) {
         return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
     }
 
-    static double quickGelu(double x) {
+    public static double quickGelu(double x) {
         return x / (1 + Math.exp(-1.702 * x));
     }
 
@@ -75,7 +86,7 @@ final class References {
      * erf by its Maclaurin series for |x| ≤ 3 and the asymptotic continued fraction beyond; accurate to ~1e-15,
      * far below float32 resolution.
      */
-    static double erf(double x) {
+    public static double erf(double x) {
         double ax = Math.abs(x);
         double result;
         if (ax <= 3) {
@@ -97,33 +108,47 @@ final class References {
         return x < 0 ? -result : result;
     }
 
-    /** Multi-head attention with the causal and key-length masks; a query with no visible key outputs zeros. */
-    static double[] attention(float[] q, float[] k, float[] v, AttentionSpec spec) {
+    /**
+     * softmax(scale·q·kᵀ + mask)·v per sequence and head, with the masks as PyTorch builds them: {@code finfo.min}
+     * added to each masked score, {@code −inf} where both masks apply. So masked keys get weight exactly 0, and a
+     * query that sees no key gets equal weights over the keys the causal mask alone allows.
+     */
+    public static double[] attention(float[] q, float[] k, float[] v, AttentionSpec spec) {
         int width = spec.numHeads() * spec.headDim();
         double[] out = new double[spec.batch() * spec.seqLen() * width];
+        double masked = -3.4028234663852886e38;   // torch.finfo(torch.float32).min
         for (int b = 0; b < spec.batch(); b++) {
             for (int h = 0; h < spec.numHeads(); h++) {
                 for (int i = 0; i < spec.seqLen(); i++) {
-                    int visible = Math.min(spec.keyLength(b), spec.causal() ? i + 1 : spec.seqLen());
-                    double[] weights = new double[visible];
+                    double[] scores = new double[spec.seqLen()];
                     double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < visible; j++) {
-                        double dot = 0;
-                        for (int d = 0; d < spec.headDim(); d++) {
-                            dot += (double) q[index(spec, b, i, h, d)] * k[index(spec, b, j, h, d)];
+                    for (int j = 0; j < spec.seqLen(); j++) {
+                        boolean causallyMasked = spec.causal() && j > i;
+                        boolean padding = j >= spec.keyLength(b);
+                        if (causallyMasked && padding) {
+                            scores[j] = Double.NEGATIVE_INFINITY;
+                        } else if (causallyMasked || padding) {
+                            scores[j] = masked;
+                        } else {
+                            double dot = 0;
+                            for (int d = 0; d < spec.headDim(); d++) {
+                                dot += (double) q[index(spec, b, i, h, d)] * k[index(spec, b, j, h, d)];
+                            }
+                            scores[j] = spec.scale() * dot;
                         }
-                        weights[j] = dot * spec.scale();
-                        max = Math.max(max, weights[j]);
+                        max = Math.max(max, scores[j]);
                     }
                     double sum = 0;
-                    for (int j = 0; j < visible; j++) {
-                        weights[j] = Math.exp(weights[j] - max);
-                        sum += weights[j];
+                    for (int j = 0; j < spec.seqLen(); j++) {
+                        scores[j] = Math.exp(scores[j] - max);
+                        sum += scores[j];
                     }
                     for (int d = 0; d < spec.headDim(); d++) {
                         double acc = 0;
-                        for (int j = 0; j < visible; j++) {
-                            acc += weights[j] / sum * v[index(spec, b, j, h, d)];
+                        for (int j = 0; j < spec.seqLen(); j++) {
+                            if (scores[j] != 0) {   // a masked key's value (even NaN) never reaches the output
+                                acc += scores[j] / sum * v[index(spec, b, j, h, d)];
+                            }
                         }
                         out[index(spec, b, i, h, d)] = acc;
                     }
@@ -133,7 +158,8 @@ final class References {
         return out;
     }
 
-    static int index(AttentionSpec spec, int sequence, int position, int head, int d) {
+    /** Where element {@code d} of head {@code head} at {@code position} of {@code sequence} is in q, k, v, out. */
+    public static int index(AttentionSpec spec, int sequence, int position, int head, int d) {
         int width = spec.numHeads() * spec.headDim();
         return (sequence * spec.seqLen() + position) * width + head * spec.headDim() + d;
     }

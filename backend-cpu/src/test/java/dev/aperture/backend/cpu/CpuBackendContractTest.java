@@ -1,0 +1,10 @@
+package dev.aperture.backend.cpu;
+
+import dev.aperture.core.backend.BackendContractTest;
+
+/** The shared backend contract (core's test-jar) on the CPU backend, with two threads. */
+class CpuBackendContractTest extends BackendContractTest {
+    CpuBackendContractTest() {
+        super(CpuBackend.NAME);
+    }
+}
