@@ -75,6 +75,16 @@ public final class CpuBackend implements Backend {
         return new HostMatrix(this, rows, cols, values.clone());
     }
 
+    /** Wraps {@code values} without copying: a heap array is already where this backend keeps matrices. */
+    @Override
+    public Matrix adopt(float[] values, int rows, int cols) {
+        checkOpen();
+        if ((long) rows * cols != values.length) {
+            throw new IllegalArgumentException(values.length + " values for a " + rows + " x " + cols + " matrix");
+        }
+        return new HostMatrix(rows, cols, values);
+    }
+
     @Override
     public Matrix allocate(int rows, int cols) {
         checkOpen();

@@ -58,6 +58,14 @@ public interface Backend extends AutoCloseable {
      */
     Matrix upload(float[] values, int rows, int cols);
 
+    /**
+     * As {@link #upload}, for values built only to be uploaded (image patches): the backend may keep {@code values}
+     * itself instead of a copy, so the caller must not touch the array afterwards. The CPU backend keeps it.
+     */
+    default Matrix adopt(float[] values, int rows, int cols) {
+        return upload(values, rows, cols);
+    }
+
     /** A new matrix; its contents are unspecified until written. */
     Matrix allocate(int rows, int cols);
 

@@ -12,6 +12,7 @@ import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.Backends;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.onnx.OnnxModel;
+import dev.aperture.models.tokenizer.TokenBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -217,8 +218,8 @@ public final class TextEmbedder implements AutoCloseable {
             }
             TokenBatch batch = TokenBatch.padded(group, tokenizer.padId());
             float[] hidden = encoder.encode(batch);
-            for (int b = 0; b < batch.batchSize(); b++) {
-                embeddings[order[start + b]] = pooling.pool(hidden, b, batch.seqLen(), batch.lengths()[b], dimension());
+            for (int b = 0; b < batch.size(); b++) {
+                embeddings[order[start + b]] = pooling.pool(hidden, b, batch.width(), batch.lengths()[b], dimension());
             }
         }
         return embeddings;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
+import dev.aperture.models.tokenizer.TokenBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;

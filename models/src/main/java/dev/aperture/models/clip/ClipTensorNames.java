@@ -1,11 +1,24 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.transformer.BlockTensorNames;
+
 import java.util.ArrayList;
 import java.util.List;
 
-/** The tensor names (Hugging Face CLIPModel state-dict keys) a checkpoint must hold for a given config. */
+/** Hugging Face CLIPModel's state-dict keys: the shared blocks' names, and all a checkpoint must hold for a config. */
 final class ClipTensorNames {
+    static final String TEXT_ENCODER = "text_model.encoder";
+    static final String VISION_ENCODER = "vision_model.encoder";
+
     private ClipTensorNames() {
+    }
+
+    /** The names of layer {@code index} of the encoder at {@code encoderPrefix}. */
+    static BlockTensorNames layer(String encoderPrefix, int index) {
+        String layer = encoderPrefix + ".layers." + index;
+        return new BlockTensorNames(layer + ".self_attn.q_proj", layer + ".self_attn.k_proj",
+                layer + ".self_attn.v_proj", layer + ".self_attn.out_proj", layer + ".layer_norm1",
+                layer + ".mlp.fc1", layer + ".mlp.fc2", layer + ".layer_norm2");
     }
 
     static List<String> expected(ClipConfig config) {
@@ -13,34 +26,23 @@ final class ClipTensorNames {
         names.add("logit_scale");
         names.add("text_model.embeddings.token_embedding.weight");
         names.add("text_model.embeddings.position_embedding.weight");
-        addEncoder(names, "text_model.encoder", config.text().numHiddenLayers());
-        addLayerNorm(names, "text_model.final_layer_norm");
+        addEncoder(names, TEXT_ENCODER, config.text().numHiddenLayers());
+        addWeightAndBias(names, "text_model.final_layer_norm");
         names.add("text_projection.weight");
         names.add("vision_model.embeddings.class_embedding");
         names.add("vision_model.embeddings.patch_embedding.weight");
         names.add("vision_model.embeddings.position_embedding.weight");
-        addLayerNorm(names, "vision_model.pre_layrnorm");
-        addEncoder(names, "vision_model.encoder", config.vision().numHiddenLayers());
-        addLayerNorm(names, "vision_model.post_layernorm");
+        addWeightAndBias(names, "vision_model.pre_layrnorm");
+        addEncoder(names, VISION_ENCODER, config.vision().numHiddenLayers());
+        addWeightAndBias(names, "vision_model.post_layernorm");
         names.add("visual_projection.weight");
         return names;
     }
 
     private static void addEncoder(List<String> names, String prefix, int numLayers) {
         for (int i = 0; i < numLayers; i++) {
-            String layer = prefix + ".layers." + i;
-            for (String projection : new String[]{"q_proj", "k_proj", "v_proj", "out_proj"}) {
-                addWeightAndBias(names, layer + ".self_attn." + projection);
-            }
-            addLayerNorm(names, layer + ".layer_norm1");
-            addWeightAndBias(names, layer + ".mlp.fc1");
-            addWeightAndBias(names, layer + ".mlp.fc2");
-            addLayerNorm(names, layer + ".layer_norm2");
+            names.addAll(layer(prefix, i).tensorNames());
         }
-    }
-
-    private static void addLayerNorm(List<String> names, String prefix) {
-        addWeightAndBias(names, prefix);
     }
 
     private static void addWeightAndBias(List<String> names, String prefix) {

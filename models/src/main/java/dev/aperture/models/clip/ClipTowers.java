@@ -6,6 +6,7 @@ import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.source.ResolvedModel;
+import dev.aperture.models.transformer.WeightLoader;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.nio.file.Path;
  * {@code CLIPModel} (v4.39) {@code get_text_features} / {@code get_image_features}.
  *
  * <p>Immutable after loading and thread-safe: any number of threads may encode at once (each call allocates its
- * own activations). Closing releases the tables this object uploaded; the backend, which the caller owns, keeps
- * the prepared linear weights until it is closed itself.
+ * own activations, once for its batch shape, and reuses them in every layer). Closing releases the tables this
+ * object uploaded; the backend, which the caller owns, keeps the prepared linear weights until it is closed itself.
  */
 public final class ClipTowers implements AutoCloseable {
     /** The model config of a Hugging Face checkpoint. */
@@ -61,7 +62,7 @@ public final class ClipTowers implements AutoCloseable {
      * @throws dev.aperture.core.ModelMismatchException naming the tensor(s) that are missing or mis-shaped
      */
     public static ClipTowers load(TensorSource weights, ClipConfig config, Backend backend) {
-        WeightLoader loader = new WeightLoader(weights, backend);
+        WeightLoader loader = new WeightLoader(weights, backend, CONFIG_FILE);
         loader.requireAll(ClipTensorNames.expected(config));
         return new ClipTowers(config, TextTower.load(loader, config), VisionTower.load(loader, config),
                 (float) Math.exp(loader.scalar("logit_scale")));
@@ -79,7 +80,7 @@ public final class ClipTowers implements AutoCloseable {
      * @return one {@code projection_dim} row per text
      */
     public float[][] encodeText(int[][] ids, int[][] attentionMask) {
-        return textTower.forward(ids, attentionMask, false, false).textEmbeds();
+        return textTower.encode(ids, attentionMask);
     }
 
     /**
@@ -89,7 +90,7 @@ public final class ClipTowers implements AutoCloseable {
      * @return one {@code projection_dim} row per image
      */
     public float[][] encodeImages(float[][] pixelValues) {
-        return visionTower.forward(pixelValues, false).imageEmbeds();
+        return visionTower.encode(pixelValues);
     }
 
     /** {@code exp(logit_scale)}: multiplies cosine similarities into logits. */
@@ -102,12 +103,12 @@ public final class ClipTowers implements AutoCloseable {
      * padding included; otherwise only up to the last pooled position (which gives the same pooled outputs).
      */
     public TextOutputs forwardText(int[][] ids, int[][] attentionMask, boolean allPositions) {
-        return textTower.forward(ids, attentionMask, allPositions, true);
+        return textTower.forwardDetailed(ids, attentionMask, allPositions);
     }
 
     /** The vision tower with every intermediate result. */
     public VisionOutputs forwardVision(float[][] pixelValues) {
-        return visionTower.forward(pixelValues, true);
+        return visionTower.forwardDetailed(pixelValues);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.aperture.models.clip;
 
 import dev.aperture.core.InputException;
+import dev.aperture.models.transformer.SequenceLayout;
 
 /**
  * A validated batch of token-id sequences, ready for the text tower: the ids flattened row-major, the position
@@ -35,7 +36,11 @@ record TextBatch(SequenceLayout layout, int[] flatIds, int[] poolPositions) {
                 keyLengths[b] = Math.min(keyLengths[b], seqLen);
             }
         }
-        return new TextBatch(new SequenceLayout(batch, seqLen, true, keyLengths), flatIds, poolPositions);
+        return new TextBatch(new SequenceLayout(batch, seqLen, keyLengths), flatIds, poolPositions);
+    }
+
+    int size() {
+        return layout.batch();
     }
 
     /** Rows of the stacked hidden states that hold each sequence's pooled position. */

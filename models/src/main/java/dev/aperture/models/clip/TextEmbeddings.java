@@ -2,6 +2,7 @@ package dev.aperture.models.clip;
 
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.Matrix;
+import dev.aperture.models.transformer.WeightLoader;
 
 /** Token embedding plus learned position embedding ({@code text_model.embeddings}). */
 final class TextEmbeddings {
@@ -25,12 +26,10 @@ final class TextEmbeddings {
                                 + ", text_config.hidden_size " + hidden));
     }
 
-    /** A new {@code [batch·seqLen, hidden]} matrix: the embedding of each token plus that of its position. */
-    Matrix forward(TextBatch batch) {
-        Matrix embeddings = backend.allocate(batch.layout().rows(), tokenEmbedding.cols());
-        backend.gatherRows(tokenEmbedding, batch.flatIds(), embeddings);
-        backend.addRowsPeriodic(embeddings, positionEmbedding, batch.layout().seqLen());
-        return embeddings;
+    /** Writes into {@code out} ({@code [batch·seqLen, hidden]}) each token's embedding plus its position's. */
+    void forward(TextBatch batch, Matrix out) {
+        backend.gatherRows(tokenEmbedding, batch.flatIds(), out);
+        backend.addRowsPeriodic(out, positionEmbedding, batch.layout().seqLen());
     }
 
     void close() {

@@ -3,6 +3,7 @@ package dev.aperture.models.clip;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
+import dev.aperture.models.transformer.WeightLoader;
 
 /**
  * Patch embedding, class token and position embedding ({@code vision_model.embeddings}).
@@ -46,14 +47,13 @@ final class VisionEmbeddings {
                 weights.backend().upload(table, positions, hidden), config);
     }
 
-    /** A new {@code [batch·positions, hidden]} matrix: class token then patches, each with its position added. */
-    Matrix forward(float[][] pixelValues) {
+    /** Writes into {@code out} ({@code [batch·positions, hidden]}) the class token then the patches, with positions. */
+    void forward(float[][] pixelValues, Matrix out) {
         int rows = pixelValues.length * config.numPositions();
-        try (Matrix patches = backend.upload(patchRows(pixelValues), rows, patchEmbedding.inFeatures())) {
-            Matrix embeddings = backend.allocate(rows, config.hiddenSize());
-            backend.linear(patches, patchEmbedding, embeddings);
-            backend.addRowsPeriodic(embeddings, classAndPositionTable, config.numPositions());
-            return embeddings;
+        // The patch rows exist only to be uploaded: adopting them spares the CPU backend a copy of every pixel.
+        try (Matrix patches = backend.adopt(patchRows(pixelValues), rows, patchEmbedding.inFeatures())) {
+            backend.linear(patches, patchEmbedding, out);
+            backend.addRowsPeriodic(out, classAndPositionTable, config.numPositions());
         }
     }
 

@@ -163,16 +163,7 @@ public final class ClipTokenizer {
             rows[i] = wrap(content, Math.min(content.length, contextLength - specials));
             width = Math.max(width, rows[i].length);
         }
-        int[][] ids = new int[rows.length][width];
-        int[][] mask = new int[rows.length][width];
-        int[] lengths = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, ids[i], 0, rows[i].length);
-            Arrays.fill(ids[i], rows[i].length, width, padId);
-            Arrays.fill(mask[i], 0, rows[i].length, 1);
-            lengths[i] = rows[i].length;
-        }
-        return new TokenBatch(ids, mask, lengths);
+        return TokenBatch.padded(Arrays.asList(rows), padId, width);
     }
 
     /** Maximum sequence length the text tower accepts, BOS and EOS included (77 for CLIP). */

@@ -3,6 +3,7 @@ package dev.aperture.models.bert;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
+import dev.aperture.models.tokenizer.TokenBatch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +73,7 @@ class WordPieceTokenizerTest {
     @Test
     void padsBatchesWithPadIdToTheLongest() {
         TokenBatch batch = tokenizer.encodeBatch(List.of("Hello world", "The quick brown fox jumps over the lazy dog."));
-        assertEquals(12, batch.seqLen());
+        assertEquals(12, batch.width());
         assertArrayEquals(new int[] {4, 12}, batch.lengths());
         assertArrayEquals(new int[] {101, 7592, 2088, 102, 0, 0, 0, 0, 0, 0, 0, 0}, batch.ids()[0]);
     }

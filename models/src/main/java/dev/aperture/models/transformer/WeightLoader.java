@@ -1,4 +1,4 @@
-package dev.aperture.models.clip;
+package dev.aperture.models.transformer;
 
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.backend.Backend;
@@ -11,25 +11,30 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Takes tensors out of a checkpoint for the model's blocks, checking each one's shape against what config.json
+ * Takes tensors out of a checkpoint for the model's blocks, checking each one's shape against what the config
  * implies before anything is converted or copied. Every check failure names the tensor, its shape, the shape
  * expected and the config fields that imply it. F32, F16 and BF16 tensors are all accepted (computed as float32).
  */
-final class WeightLoader {
+public final class WeightLoader {
     private final TensorSource source;
     private final Backend backend;
+    private final String configSource;
 
-    WeightLoader(TensorSource source, Backend backend) {
+    /**
+     * @param configSource where the config fields cited in error messages come from, e.g. {@code config.json}
+     */
+    public WeightLoader(TensorSource source, Backend backend, String configSource) {
         this.source = source;
         this.backend = backend;
+        this.configSource = configSource;
     }
 
-    Backend backend() {
+    public Backend backend() {
         return backend;
     }
 
     /** Fails, naming every absent tensor, unless the source holds all of {@code names}. */
-    void requireAll(List<String> names) {
+    public void requireAll(List<String> names) {
         List<String> missing = names.stream().filter(name -> !source.contains(name)).toList();
         if (missing.isEmpty()) {
             return;
@@ -38,38 +43,38 @@ final class WeightLoader {
         String list = String.join(", ", missing.subList(0, shown))
                 + (missing.size() > shown ? ", ... (" + (missing.size() - shown) + " more)" : "");
         throw new ModelMismatchException("The checkpoint lacks " + missing.size() + " of the " + names.size()
-                + " tensors config.json implies: " + list);
+                + " tensors " + configSource + " implies: " + list);
     }
 
     /** {@code prefix.weight} as {@code [out, in]} and, when {@code withBias}, {@code prefix.bias} as {@code [out]}. */
-    LinearWeights linear(String prefix, boolean withBias, int outFeatures, int inFeatures, String why) {
+    public LinearWeights linear(String prefix, boolean withBias, int outFeatures, int inFeatures, String why) {
         TensorView weight = tensor(prefix + ".weight", why, outFeatures, inFeatures);
         TensorView bias = withBias ? tensor(prefix + ".bias", why, outFeatures) : null;
         return backend.prepareLinear(weight, bias);
     }
 
     /** A weight of any shape, used as a linear layer without bias (a convolution kernel as a matmul). */
-    LinearWeights linearOfShape(String name, String why, long... shape) {
+    public LinearWeights linearOfShape(String name, String why, long... shape) {
         return backend.prepareLinear(tensor(name, why, shape), null);
     }
 
     /** A vector uploaded as a {@code [1, length]} matrix (layer-norm gamma and beta). */
-    Matrix row(String name, int length, String why) {
+    public Matrix row(String name, int length, String why) {
         return backend.upload(floats(name, why, length), 1, length);
     }
 
     /** A {@code [rows, cols]} table uploaded as a matrix (embedding tables). */
-    Matrix table(String name, int rows, int cols, String why) {
+    public Matrix table(String name, int rows, int cols, String why) {
         return backend.upload(floats(name, why, rows, cols), rows, cols);
     }
 
     /** The tensor's values as float32 on the host. */
-    float[] floats(String name, String why, long... shape) {
+    public float[] floats(String name, String why, long... shape) {
         return tensor(name, why, shape).toFloatArray();
     }
 
     /** A single number stored with shape {@code []} or {@code [1]} (the logit scale). */
-    float scalar(String name) {
+    public float scalar(String name) {
         TensorView view = source.tensor(name);
         if (view.elementCount() != 1 || view.rank() > 1) {
             throw new ModelMismatchException("Tensor '" + name + "' has shape " + Arrays.toString(view.shape())
@@ -82,7 +87,7 @@ final class WeightLoader {
         TensorView view = source.tensor(name);
         if (!Arrays.equals(view.shape(), expectedShape)) {
             throw new ModelMismatchException("Tensor '" + name + "' has shape " + Arrays.toString(view.shape())
-                    + ", expected " + Arrays.toString(expectedShape) + " (" + why + " in config.json)");
+                    + ", expected " + Arrays.toString(expectedShape) + " (" + why + " in " + configSource + ")");
         }
         if (!view.dtype().isConvertibleToFloat()) {
             throw new ModelMismatchException("Tensor '" + name + "' has dtype " + view.dtype()
