@@ -79,10 +79,8 @@ public final class CpuBackend implements Backend {
     @Override
     public Matrix adopt(float[] values, int rows, int cols) {
         checkOpen();
-        if ((long) rows * cols != values.length) {
-            throw new IllegalArgumentException(values.length + " values for a " + rows + " x " + cols + " matrix");
-        }
-        return new HostMatrix(rows, cols, values);
+        OperandChecks.upload(values, rows, cols, MAX_ELEMENTS, NAME);
+        return new HostMatrix(this, rows, cols, values);
     }
 
     @Override

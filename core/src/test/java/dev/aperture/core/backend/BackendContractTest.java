@@ -154,6 +154,21 @@ public abstract class BackendContractTest {
         }
 
         @Test
+        void adoptedValuesReadBackAsUploadedOnes() {
+            float[] values = random(2, 6 * 5, 10);
+            try (Matrix adopted = backend.adopt(values.clone(), 6, 5); Matrix uploaded = backend.upload(values, 6, 5)) {
+                assertEquals(6, adopted.rows());
+                assertEquals(5, adopted.cols());
+                assertArrayEquals(backend.download(uploaded), backend.download(adopted));
+            }
+        }
+
+        @Test
+        void adoptRefusesAValueCountThatDoesNotMatchTheShape() {
+            assertThrows(InputException.class, () -> backend.adopt(new float[5], 2, 3));
+        }
+
+        @Test
         void downloadReturnsACopy() {
             try (Matrix matrix = backend.upload(new float[] {1, 2}, 1, 2)) {
                 backend.download(matrix)[0] = 99;
@@ -695,6 +710,7 @@ public abstract class BackendContractTest {
             other.close();
             Map<String, Executable> calls = new LinkedHashMap<>();
             calls.put("upload", () -> other.upload(new float[] {1}, 1, 1));
+            calls.put("adopt", () -> other.adopt(new float[] {1}, 1, 1));
             calls.put("allocate", () -> other.allocate(1, 1));
             calls.put("download", () -> other.download(x));
             calls.put("prepareLinear", () -> other.prepareLinear(f32("w", new float[4], 2, 2), null));
