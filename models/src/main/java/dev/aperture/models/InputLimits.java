@@ -1,8 +1,11 @@
 package dev.aperture.models;
 
 import dev.aperture.core.InputException;
+import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.checkpoint.CheckpointLimits;
 import dev.aperture.models.image.ImageLimits;
+
+import java.util.List;
 
 /**
  * Caps on what one call may ask of a model, each checked before the memory it guards is allocated; exceeding one
@@ -61,5 +64,40 @@ public record InputLimits(int maxTextChars, int maxInputsPerCall, int maxLabels,
 
     public InputLimits withCheckpoints(CheckpointLimits checkpointLimits) {
         return new InputLimits(maxTextChars, maxInputsPerCall, maxLabels, images, checkpointLimits);
+    }
+
+    /**
+     * Checks one call's inputs before any work: a list (not null) of at most {@link #maxInputsPerCall()} items.
+     *
+     * @param what names the inputs in messages ({@code texts}, {@code images})
+     * @throws InputException         for a null list
+     * @throws ResourceLimitException for too many inputs
+     */
+    public void checkInputCount(List<?> inputs, String what) {
+        if (inputs == null) {
+            throw new InputException("no list of " + what + " given (null)");
+        }
+        if (inputs.size() > maxInputsPerCall) {
+            throw new ResourceLimitException(inputs.size() + " " + what + " in one call, over the limit of "
+                    + maxInputsPerCall + " (InputLimits.maxInputsPerCall); split them into several calls");
+        }
+    }
+
+    /**
+     * Checks one call's texts before tokenizing: {@link #checkInputCount}, then each text present and no longer than
+     * {@link #maxTextChars()}.
+     */
+    public void checkTexts(List<String> texts) {
+        checkInputCount(texts, "texts");
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                throw new InputException("text " + i + " is null");
+            }
+            if (text.length() > maxTextChars) {
+                throw new ResourceLimitException("text " + i + " has " + text.length()
+                        + " characters, over the limit of " + maxTextChars + " characters (InputLimits.maxTextChars)");
+            }
+        }
     }
 }

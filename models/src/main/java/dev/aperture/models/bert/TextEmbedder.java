@@ -1,6 +1,5 @@
 package dev.aperture.models.bert;
 
-import dev.aperture.core.checkpoint.CheckpointLimits;
 import dev.aperture.core.checkpoint.Checkpoints;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +8,15 @@ import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.tensor.TensorSource;
-import dev.aperture.models.Backends;
+import dev.aperture.models.InputLimits;
 import dev.aperture.models.ModelOptions;
+import dev.aperture.models.loading.ModelLifecycle;
+import dev.aperture.models.loading.ModelLoading;
 import dev.aperture.models.onnx.OnnxModel;
+import dev.aperture.models.source.HubOptions;
+import dev.aperture.models.source.ModelFiles;
+import dev.aperture.models.source.ModelSource;
+import dev.aperture.models.source.ResolvedModel;
 import dev.aperture.models.tokenizer.TokenBatch;
 
 import java.io.IOException;
@@ -37,12 +42,15 @@ import java.util.Objects;
  *       initializers (see {@link BertOnnxWeights}); the config comes from a {@code config.json} beside the file,
  *       or is derived from the weights and graph.</li>
  * </ul>
- * Texts longer than the tokenizer's {@code max_length} are truncated. Thread-safe; close it to release the
- * weights (and the backend, if the embedder created it).
+ * A folder may also be named by a Hugging Face hub id ({@link #load(String, ModelOptions, HubOptions)}), fetched
+ * into the hub cache like any model. Texts longer than the tokenizer's {@code max_length} are truncated; inputs are
+ * checked against {@link ModelOptions#limits()} before any work.
+ *
+ * <p>Thread-safe. Closing releases the weights (and the backend, if the embedder created it) once the batches now
+ * running have finished; calls made after close, or in flight when it happens, fail with an {@link InputException}
+ * saying the model is closed ({@link ModelLifecycle}, as {@code ClipModel} does).
  */
 public final class TextEmbedder implements AutoCloseable {
-    /** Texts per forward pass in {@link #embed(List)}. */
-    public static final int DEFAULT_BATCH_SIZE = 32;
 
     private final WordPieceTokenizer tokenizer;
     private final BertEncoder encoder;
@@ -50,15 +58,20 @@ public final class TextEmbedder implements AutoCloseable {
     private final TensorSource weights;
     private final Backend ownedBackend;
     private final int batchSize;
+    private final InputLimits limits;
+    private final ModelLifecycle lifecycle;
 
     private TextEmbedder(WordPieceTokenizer tokenizer, BertEncoder encoder, SentencePooling pooling,
-                         TensorSource weights, Backend ownedBackend, int batchSize) {
+                         TensorSource weights, Backend ownedBackend, int batchSize, InputLimits limits,
+                         String description) {
         this.tokenizer = tokenizer;
         this.encoder = encoder;
         this.pooling = pooling;
         this.weights = weights;
         this.ownedBackend = ownedBackend;
         this.batchSize = batchSize;
+        this.limits = limits;
+        this.lifecycle = new ModelLifecycle("text embedding model " + description);
     }
 
     /**
@@ -66,18 +79,12 @@ public final class TextEmbedder implements AutoCloseable {
      * The backend stays the caller's to close.
      */
     public static TextEmbedder load(Path folderOrOnnx, Backend backend) {
-        if (Files.isDirectory(folderOrOnnx)) {
-            return loadFolder(folderOrOnnx, backend, null, CheckpointLimits.DEFAULT);
-        }
-        return loadOnnx(folderOrOnnx, besideFile(folderOrOnnx, "tokenizer.json"), backend, null);
+        return load(folderOrOnnx, null, backend);
     }
 
     /** Loads an ONNX file with the given {@code tokenizer.json} onto {@code backend} (the caller's to close). */
     public static TextEmbedder load(Path onnxFile, Path tokenizerJson, Backend backend) {
-        if (Files.isDirectory(onnxFile)) {
-            return loadFolder(onnxFile, backend, null, CheckpointLimits.DEFAULT);
-        }
-        return loadOnnx(onnxFile, tokenizerJson, backend, null);
+        return loadPath(onnxFile, tokenizerJson, backend, null, ModelOptions.defaults());
     }
 
     /**
@@ -88,37 +95,46 @@ public final class TextEmbedder implements AutoCloseable {
      *                      folder)
      */
     public static TextEmbedder load(Path folderOrOnnx, Path tokenizerJson, ModelOptions options) {
-        Backend backend = Backends.open(options.backend(), options.threads());
-        try {
-            TextEmbedder embedder;
-            if (Files.isDirectory(folderOrOnnx)) {
-                embedder = loadFolder(folderOrOnnx, backend, backend, options.limits().checkpoints());
-            } else {
-                Path tokenizer = tokenizerJson != null ? tokenizerJson : besideFile(folderOrOnnx, "tokenizer.json");
-                embedder = loadOnnx(folderOrOnnx, tokenizer, backend, backend);
-            }
-            return embedder.withBatchSize(options.batchSize());
-        } catch (RuntimeException e) {
-            backend.close();
-            throw e;
+        return ModelLoading.onNewBackend(options,
+                backend -> loadPath(folderOrOnnx, tokenizerJson, backend, backend, options));
+    }
+
+    /**
+     * Loads a sentence-transformers folder, or a Hugging Face hub id such as
+     * {@code sentence-transformers/all-MiniLM-L6-v2} (optionally {@code @revision}), downloading its files
+     * ({@link ModelFiles#sentenceTransformers()}) into the shared hub cache on first use, onto the backend
+     * {@code options} names (which the embedder owns and closes).
+     */
+    public static TextEmbedder load(String folderOrHubId, ModelOptions options, HubOptions hub) {
+        return load(ModelSource.resolve(folderOrHubId, hub.withFiles(ModelFiles.sentenceTransformers())), options);
+    }
+
+    /** Loads a model whose files {@link ModelSource#resolve} found, onto the backend {@code options} names. */
+    public static TextEmbedder load(ResolvedModel model, ModelOptions options) {
+        return ModelLoading.onNewBackend(options, backend -> loadFolder(model, backend, backend, options));
+    }
+
+    private static TextEmbedder loadPath(Path folderOrOnnx, Path tokenizerJson, Backend backend, Backend owned,
+                                         ModelOptions options) {
+        if (Files.isDirectory(folderOrOnnx)) {
+            return loadFolder(ResolvedModel.ofFolder(folderOrOnnx), backend, owned, options);
         }
+        Path tokenizer = tokenizerJson != null ? tokenizerJson : besideFile(folderOrOnnx, "tokenizer.json");
+        return loadOnnx(folderOrOnnx, tokenizer, backend, owned, options);
     }
 
     private static Path besideFile(Path file, String name) {
         return Objects.requireNonNullElse(file.toAbsolutePath().getParent(), Path.of(".")).resolve(name);
     }
 
-    private TextEmbedder withBatchSize(int newBatchSize) {
-        return new TextEmbedder(tokenizer, encoder, pooling, weights, ownedBackend, newBatchSize);
-    }
-
-    private static TextEmbedder loadFolder(Path folder, Backend backend, Backend owned, CheckpointLimits limits) {
+    private static TextEmbedder loadFolder(ResolvedModel model, Backend backend, Backend owned, ModelOptions options) {
+        Path folder = model.folder();
         BertConfig config = BertConfig.load(folder.resolve("config.json"));
         WordPieceTokenizer tokenizer = withSentenceTransformersMaxLength(
                 WordPieceTokenizer.load(folder.resolve("tokenizer.json")), folder, config);
         SentencePooling pooling = SentencePooling.forFolder(folder);
-        TensorSource weights = Checkpoints.open(folder, limits);
-        return assemble(tokenizer, config, pooling, weights, backend, owned);
+        TensorSource weights = Checkpoints.open(model.weights(), options.limits().checkpoints());
+        return assemble(tokenizer, config, pooling, weights, backend, owned, options, folder.toString());
     }
 
     /**
@@ -144,7 +160,8 @@ public final class TextEmbedder implements AutoCloseable {
         }
     }
 
-    private static TextEmbedder loadOnnx(Path onnxFile, Path tokenizerJson, Backend backend, Backend owned) {
+    private static TextEmbedder loadOnnx(Path onnxFile, Path tokenizerJson, Backend backend, Backend owned,
+                                         ModelOptions options) {
         if (!Files.isRegularFile(onnxFile)) {
             throw new InputException("Model not found: " + onnxFile + " (expected a model folder or an .onnx file)");
         }
@@ -156,7 +173,8 @@ public final class TextEmbedder implements AutoCloseable {
             BertConfig config = Files.isRegularFile(configJson) ? BertConfig.load(configJson)
                     : BertConfig.fromWeights(weights, weights.inferNumAttentionHeads(
                     (int) weights.tensor("embeddings.word_embeddings.weight").dim(1)));
-            return assemble(tokenizer, config, SentencePooling.forFolder(folder), weights, backend, owned);
+            return assemble(tokenizer, config, SentencePooling.forFolder(folder), weights, backend, owned, options,
+                    onnxFile.toString());
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -164,13 +182,15 @@ public final class TextEmbedder implements AutoCloseable {
     }
 
     private static TextEmbedder assemble(WordPieceTokenizer tokenizer, BertConfig config, SentencePooling pooling,
-                                         TensorSource weights, Backend backend, Backend owned) {
+                                         TensorSource weights, Backend backend, Backend owned, ModelOptions options,
+                                         String description) {
         try {
             BertEncoder encoder = BertEncoder.load(backend, config, weights);
             // A tokenizer without a truncation limit defaults to 512; never exceed the model's positions.
             WordPieceTokenizer bounded = tokenizer.maxLength() > config.maxPositionEmbeddings()
                     ? tokenizer.withMaxLength(config.maxPositionEmbeddings()) : tokenizer;
-            return new TextEmbedder(bounded, encoder, pooling, weights, owned, DEFAULT_BATCH_SIZE);
+            return new TextEmbedder(bounded, encoder, pooling,
+                    weights, owned, options.batchSize(), options.limits(), description);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -200,9 +220,11 @@ public final class TextEmbedder implements AutoCloseable {
      * length, so little compute is spent on padding; padding never changes a result (it is masked).
      */
     public float[][] embed(List<String> texts) {
+        lifecycle.checkOpen();
+        limits.checkTexts(texts);
         List<int[]> tokens = new ArrayList<>(texts.size());
         for (String text : texts) {
-            tokens.add(tokenizer.encode(Objects.requireNonNull(text, "text")));
+            tokens.add(tokenizer.encode(text));
         }
         Integer[] order = new Integer[texts.size()];
         for (int i = 0; i < order.length; i++) {
@@ -217,7 +239,7 @@ public final class TextEmbedder implements AutoCloseable {
                 group.add(tokens.get(order[k]));
             }
             TokenBatch batch = TokenBatch.padded(group, tokenizer.padId());
-            float[] hidden = encoder.encode(batch);
+            float[] hidden = lifecycle.runBatch(start, order.length, () -> encoder.encode(batch));
             for (int b = 0; b < batch.size(); b++) {
                 embeddings[order[start + b]] = pooling.pool(hidden, b, batch.width(), batch.lengths()[b], dimension());
             }
@@ -225,12 +247,18 @@ public final class TextEmbedder implements AutoCloseable {
         return embeddings;
     }
 
+    /**
+     * Releases the weights (and the backend, if the embedder created it) once the batches now running have finished;
+     * calls still in flight then fail at their next batch. Idempotent.
+     */
     @Override
     public void close() {
-        encoder.close();
-        weights.close();
-        if (ownedBackend != null) {
-            ownedBackend.close();
-        }
+        lifecycle.close(() -> {
+            encoder.close();
+            weights.close();
+            if (ownedBackend != null) {
+                ownedBackend.close();
+            }
+        });
     }
 }

@@ -1,15 +1,15 @@
 package dev.aperture.models.clip;
 
 import dev.aperture.core.InputException;
-import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.backend.Backend;
-import dev.aperture.models.Backends;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.InputLimits;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.ProgressListener;
 import dev.aperture.models.Vectors;
 import dev.aperture.models.image.ImagePreprocessor;
+import dev.aperture.models.loading.ModelLifecycle;
+import dev.aperture.models.loading.ModelLoading;
 import dev.aperture.models.source.HubOptions;
 import dev.aperture.models.source.ModelSource;
 import dev.aperture.models.source.ResolvedModel;
@@ -21,9 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Lock;
-import java.util.function.Function;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A CLIP model loaded from a Hugging Face model folder ({@code config.json}, {@code model.safetensors} or shards,
@@ -51,9 +48,7 @@ public final class ClipModel implements AutoCloseable {
     private final ImagePreprocessor preprocessor;
     private final int batchSize;
     private final InputLimits limits;
-    /** Read-held by every running batch; write-held by close while it frees the towers and backend. */
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private volatile boolean closed;
+    private final ModelLifecycle lifecycle;
 
     private ClipModel(Path directory, Backend backend, ClipTowers towers, ClipTokenizer tokenizer,
                       ImagePreprocessor preprocessor, int batchSize, InputLimits limits) {
@@ -66,6 +61,7 @@ public final class ClipModel implements AutoCloseable {
         this.preprocessor = preprocessor;
         this.batchSize = batchSize;
         this.limits = limits;
+        this.lifecycle = new ModelLifecycle("CLIP model " + directory);
     }
 
     /** Loads a model folder with {@link ModelOptions#defaults()}. */
@@ -95,14 +91,9 @@ public final class ClipModel implements AutoCloseable {
         InputLimits limits = options.limits();
         ClipTokenizer tokenizer = ClipTokenizer.load(directory).withMaxTextChars(limits.maxTextChars());
         ImagePreprocessor preprocessor = ImagePreprocessor.load(directory, limits.images());
-        Backend backend = Backends.open(options.backend(), options.threads());
-        try {
-            ClipTowers towers = ClipTowers.load(model, limits.checkpoints(), backend);
-            return new ClipModel(directory, backend, towers, tokenizer, preprocessor, options.batchSize(), limits);
-        } catch (RuntimeException e) {
-            backend.close();
-            throw e;
-        }
+        return ModelLoading.onNewBackend(options, backend -> new ClipModel(directory, backend,
+                ClipTowers.load(model, limits.checkpoints(), backend), tokenizer, preprocessor, options.batchSize(),
+                limits));
     }
 
     /**
@@ -163,14 +154,15 @@ public final class ClipModel implements AutoCloseable {
 
     /** Projected text features before normalization ({@code get_text_features}). */
     public float[][] embedTextsUnnormalized(List<String> texts, ProgressListener progress) {
-        checkTexts(texts);
+        lifecycle.checkOpen();
+        limits.checkTexts(texts);
         float[][] out = new float[texts.size()][];
         for (int start = 0; start < texts.size(); start += batchSize) {
             int end = Math.min(texts.size(), start + batchSize);
             // Padding to the longest text only: the towers stop at the last EOS anyway.
             TokenBatch batch = tokenizer.encodeBatch(texts.subList(start, end), Padding.LONGEST);
-            float[][] features = underReadLock(start, texts.size(),
-                    loaded -> loaded.encodeText(batch.ids(), batch.attentionMask()));
+            float[][] features = lifecycle.runBatch(start, texts.size(),
+                    () -> towers.encodeText(batch.ids(), batch.attentionMask()));
             System.arraycopy(features, 0, out, start, features.length);
             progress.progress(end, texts.size());
         }
@@ -189,7 +181,8 @@ public final class ClipModel implements AutoCloseable {
 
     /** Projected image features before normalization ({@code get_image_features}). */
     public float[][] embedImagesUnnormalized(List<ImageInput> images, ProgressListener progress) {
-        checkInputCount(images, "images");
+        lifecycle.checkOpen();
+        limits.checkInputCount(images, "images");
         float[][] out = new float[images.size()][];
         for (int start = 0; start < images.size(); start += batchSize) {
             int end = Math.min(images.size(), start + batchSize);
@@ -197,8 +190,8 @@ public final class ClipModel implements AutoCloseable {
             for (ImageInput image : images.subList(start, end)) {
                 pixels.add(preprocess(image));
             }
-            float[][] features = underReadLock(start, images.size(),
-                    loaded -> loaded.encodeImages(pixels.toArray(float[][]::new)));
+            float[][] features = lifecycle.runBatch(start, images.size(),
+                    () -> towers.encodeImages(pixels.toArray(float[][]::new)));
             System.arraycopy(features, 0, out, start, features.length);
             progress.progress(end, images.size());
         }
@@ -213,47 +206,6 @@ public final class ClipModel implements AutoCloseable {
     /** The normalized embedding of one text. */
     public float[] embedText(String text) {
         return embedTexts(List.of(text))[0];
-    }
-
-    /** Runs one batch on the towers, unless the model is (being) closed. */
-    private float[][] underReadLock(int done, int total, Function<ClipTowers, float[][]> batch) {
-        Lock lock = lifecycle.readLock();
-        lock.lock();
-        try {
-            if (closed) {
-                throw new InputException("CLIP model " + directory + " is closed"
-                        + (done > 0 ? " (it was closed while this call was running, after " + done + " of "
-                        + total + " inputs)" : ""));
-            }
-            return batch.apply(towers);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void checkTexts(List<String> texts) {
-        checkInputCount(texts, "texts");
-        for (int i = 0; i < texts.size(); i++) {
-            String text = texts.get(i);
-            if (text != null && text.length() > limits.maxTextChars()) {
-                throw new ResourceLimitException("text " + i + " has " + text.length()
-                        + " characters, over the limit of " + limits.maxTextChars()
-                        + " characters (InputLimits.maxTextChars)");
-            }
-        }
-    }
-
-    private void checkInputCount(List<?> inputs, String what) {
-        if (inputs == null) {
-            throw new InputException("no list of " + what + " given (null)");
-        }
-        if (closed) {
-            throw new InputException("CLIP model " + directory + " is closed");
-        }
-        if (inputs.size() > limits.maxInputsPerCall()) {
-            throw new ResourceLimitException(inputs.size() + " " + what + " in one call, over the limit of "
-                    + limits.maxInputsPerCall() + " (InputLimits.maxInputsPerCall); split them into several calls");
-        }
     }
 
     private float[] preprocess(ImageInput image) {
@@ -278,17 +230,10 @@ public final class ClipModel implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
-        Lock lock = lifecycle.writeLock();
-        lock.lock();
-        try {
-            if (towers != null) {
-                towers.close();
-                backend.close();
-                towers = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        lifecycle.close(() -> {
+            towers.close();
+            backend.close();
+            towers = null;
+        });
     }
 }

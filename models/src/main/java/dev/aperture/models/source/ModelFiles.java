@@ -53,6 +53,21 @@ public record ModelFiles(List<String> required, List<String> optional, List<List
     }
 
     /**
+     * The files a sentence-transformers (BERT-family) model needs: config.json, tokenizer.json and its weights;
+     * sentence-transformers' pooling and length settings ({@code modules.json}, {@code 1_Pooling/config.json},
+     * {@code sentence_bert_config.json}, {@code config_sentence_transformers.json}) and the tokenizer's side files
+     * when present.
+     */
+    public static ModelFiles sentenceTransformers() {
+        return new ModelFiles(
+                List.of("config.json", "tokenizer.json"),
+                List.of("tokenizer_config.json", "special_tokens_map.json", "modules.json", "1_Pooling/config.json",
+                        "sentence_bert_config.json", "config_sentence_transformers.json"),
+                List.of(),
+                "model");
+    }
+
+    /**
      * What {@link #collect} found.
      *
      * @param missing one line per required file or unsatisfied group the source lacks: empty when complete

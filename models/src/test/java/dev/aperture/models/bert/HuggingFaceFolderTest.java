@@ -26,11 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * names, config.json, tokenizer.json), load through the folder path and give bit-identical embeddings.
  */
 class HuggingFaceFolderTest {
-    private static final String CONFIG = """
-            {"architectures": ["BertModel"], "model_type": "bert", "vocab_size": 30522, "hidden_size": 384,
-             "num_hidden_layers": 6, "num_attention_heads": 12, "intermediate_size": 1536, "hidden_act": "gelu",
-             "max_position_embeddings": 512, "type_vocab_size": 2, "layer_norm_eps": 1e-12, "pad_token_id": 0}
-            """;
     private static final List<String> SAMPLE = List.of("Hello world", "A man is playing a guitar.", "");
 
     private static Path folder;
@@ -38,17 +33,7 @@ class HuggingFaceFolderTest {
 
     @BeforeAll
     static void convert() throws IOException {
-        folder = Files.createTempDirectory("minilm-hf");
-        try (BertOnnxWeights weights = BertOnnxWeights.of(OnnxModel.open(MiniLmFixture.onnxFile()))) {
-            List<TensorToWrite> tensors = new ArrayList<>();
-            for (String name : weights.names()) {
-                TensorView view = weights.tensor(name);
-                tensors.add(TensorToWrite.of("bert." + name, view.dtype(), view.shape(), view.data()));
-            }
-            SafeTensors.write(folder.resolve("model.safetensors"), tensors);
-        }
-        Files.writeString(folder.resolve("config.json"), CONFIG);
-        Files.copy(MiniLmFixture.tokenizerFile(), folder.resolve("tokenizer.json"));
+        folder = MiniLmFixture.writeHuggingFaceFolder(Files.createTempDirectory("minilm-hf"));
         backend = MiniLmFixture.backend();
     }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.backend.cpu.CpuBackend;
 import dev.aperture.core.backend.Backend;
+import dev.aperture.core.safetensors.SafeTensors;
+import dev.aperture.core.safetensors.TensorToWrite;
+import dev.aperture.core.tensor.TensorView;
+import dev.aperture.models.onnx.OnnxModel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The all-MiniLM-L6-v2 test material: the golden set in testdata/minilm (see its README.txt) and the real model
@@ -75,6 +81,35 @@ public final class MiniLmFixture {
             }
         }
         return modelDir;
+    }
+
+    /** all-MiniLM-L6-v2's config.json, as its Hugging Face repository has it. */
+    private static final String CONFIG = """
+            {"architectures": ["BertModel"], "model_type": "bert", "vocab_size": 30522, "hidden_size": 384,
+             "num_hidden_layers": 6, "num_attention_heads": 12, "intermediate_size": 1536, "hidden_act": "gelu",
+             "max_position_embeddings": 512, "type_vocab_size": 2, "layer_norm_eps": 1e-12, "pad_token_id": 0}
+            """;
+
+    /**
+     * Writes the same weights as a Hugging Face folder into {@code folder}: model.safetensors (converted from the
+     * ONNX file's initializers, under transformers' "bert." names), config.json and tokenizer.json.
+     *
+     * @return {@code folder}
+     */
+    public static Path writeHuggingFaceFolder(Path folder) {
+        try (BertOnnxWeights weights = BertOnnxWeights.of(OnnxModel.open(onnxFile()))) {
+            List<TensorToWrite> tensors = new ArrayList<>();
+            for (String name : weights.names()) {
+                TensorView view = weights.tensor(name);
+                tensors.add(TensorToWrite.of("bert." + name, view.dtype(), view.shape(), view.data()));
+            }
+            SafeTensors.write(folder.resolve("model.safetensors"), tensors);
+            Files.writeString(folder.resolve("config.json"), CONFIG);
+            Files.copy(tokenizerFile(), folder.resolve("tokenizer.json"));
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The backend the BERT tests run on: the CPU backend with two threads (this machine's core count). */
