@@ -2,6 +2,7 @@ package dev.aperture.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code bench} on tiny models (the figures themselves mean nothing here; only their presence and sanity). */
+@Tag("slow")
 class BenchCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -2,6 +2,7 @@ package dev.aperture.cli;
 
 import dev.aperture.core.pytorch.HostileCheckpoints;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * own capped at a 512 MB heap: {@code inspect FILE} and {@code classify --model FOLDER} (the file as the folder's
  * pytorch_model.bin) exit 1 within 10 s with one {@code error:} line on stderr and no stack trace.
  */
+@Tag("slow")
 class HostileCheckpointCommandsTest {
     private static final List<String> MODEL_FILES = List.of("config.json", "tokenizer.json", "vocab.json",
             "merges.txt", "tokenizer_config.json", "special_tokens_map.json", "preprocessor_config.json");

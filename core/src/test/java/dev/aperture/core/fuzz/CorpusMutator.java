@@ -20,10 +20,12 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * A seeded, bounded mutation fuzzer over a Jazzer regression corpus, for CI. Jazzer 0.24's coverage
- * instrumentation cannot read JDK 25 class files (its bundled ASM stops at major version 68), so on this JDK Jazzer's
- * own fuzzing mode runs blind; this loop gives every target a deterministic stream of structure-aware mutations
- * (bit flips, JSON/number/length-field tampering, chunk deletion, duplication and splicing) instead.
+ * A seeded, bounded mutation fuzzer over a Jazzer regression corpus, for CI: every target gets a deterministic
+ * stream of structure-aware mutations (bit flips, JSON/number/length-field tampering, chunk deletion, duplication
+ * and splicing). It was written to stand in for Jazzer 0.24, whose coverage instrumentation could not read JDK 25
+ * class files; the Jazzer this build uses ({@code jazzer.version} in the root pom, 0.30.0 or later) can, and its
+ * coverage-guided fuzzing runs in {@code verify} as well (core/FUZZING.md). This loop stays beside it: its
+ * mutations know the formats, and a run is reproducible.
  *
  * <p>Contract checked for each mutated input: the target returns, or throws an {@link ApertureException}. Anything
  * else (another exception, {@link StackOverflowError}, {@link OutOfMemoryError}) is a finding: the input is saved

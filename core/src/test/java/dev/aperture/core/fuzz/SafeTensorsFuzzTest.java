@@ -6,6 +6,7 @@ import dev.aperture.core.ApertureException;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link dev.aperture.core.ApertureException}. Corpora: {@code SafeTensorsFuzzTestInputs/<method>/} in the test
  * resources (small valid files, the clip-tiny header, and every finding of the long runs, see core/FUZZING.md).
  */
+@Tag("slow")
 class SafeTensorsFuzzTest {
     private static final Path DIR = tempDir();
     private static final Path FILE = DIR.resolve("fuzz.safetensors");

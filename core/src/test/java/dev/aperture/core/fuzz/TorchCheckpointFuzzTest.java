@@ -6,6 +6,7 @@ import dev.aperture.core.checkpoint.Checkpoints;
 import dev.aperture.core.pytorch.TorchZipWriter;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * opens, giving tensors whose every byte can be read, or is refused with an {@link ApertureException}. Corpora:
  * {@code TorchCheckpointFuzzTestInputs/<method>/} (see core/FUZZING.md).
  */
+@Tag("slow")
 class TorchCheckpointFuzzTest {
     private static final Path DIR = tempDir();
     private static final Path PICKLE_ARCHIVE = DIR.resolve("pickle.bin");

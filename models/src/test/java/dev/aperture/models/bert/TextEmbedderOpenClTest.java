@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.backend.gpu.OpenClBackend;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.models.OpenClRequirement;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** all-MiniLM-L6-v2 on the OpenCL backend (PoCL in CI) against the golden embeddings, at the CPU's tolerances. */
+@Tag("slow")
 class TextEmbedderOpenClTest {
 
     @Test

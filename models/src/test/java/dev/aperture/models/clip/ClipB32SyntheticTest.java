@@ -10,6 +10,7 @@ import dev.aperture.models.OpenClRequirement;
 import dev.aperture.models.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * thread with the images one at a time. Tolerances: 1e-4 max abs error on features, pooled outputs and hidden-state
  * taps; 1e-3 on logits.
  */
+@Tag("slow")
 class ClipB32SyntheticTest {
     private static final double TOLERANCE = 1e-4;
     private static final double LOGITS_TOLERANCE = 1e-3;

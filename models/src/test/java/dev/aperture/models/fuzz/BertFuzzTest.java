@@ -6,6 +6,7 @@ import dev.aperture.core.ApertureException;
 import dev.aperture.models.bert.MiniLmFixture;
 import dev.aperture.models.bert.WordPieceTokenizer;
 import dev.aperture.models.onnx.OnnxModel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * code units, so lone surrogates occur), and the ONNX reader on arbitrary bytes. The contract: a typed
  * {@link ApertureException} or a usable result. Corpora: {@code BertFuzzTestInputs/<method>/}.
  */
+@Tag("slow")
 class BertFuzzTest {
     private static final Path DIR = FuzzFiles.tempDir();
     private static final WordPieceTokenizer MINILM = WordPieceTokenizer.load(MiniLmFixture.tokenizerFile());

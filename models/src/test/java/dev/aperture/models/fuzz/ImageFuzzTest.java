@@ -6,6 +6,7 @@ import dev.aperture.core.ApertureException;
 import dev.aperture.models.TestData;
 import dev.aperture.models.image.ImageLimits;
 import dev.aperture.models.image.ImagePreprocessor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 16 MB) so that mutated headers exercise the limit checks instead of the garbage collector.
  * Corpus: {@code ImageFuzzTestInputs/preprocessBytes/}.
  */
+@Tag("slow")
 class ImageFuzzTest {
     private static final ImagePreprocessor PREPROCESSOR =
             ImagePreprocessor.load(TestData.clipTiny(), new ImageLimits(1 << 20, 16L << 20));

@@ -7,6 +7,7 @@ import dev.aperture.models.clip.ClipConfig;
 import dev.aperture.models.image.ImageLimits;
 import dev.aperture.models.image.ImagePreprocessor;
 import dev.aperture.models.image.ImageProcessorConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A preprocessor config that loads must also preprocess a small image within the limits, so sizes in the config
  * cannot smuggle in a huge allocation. Corpora: {@code ModelConfigFuzzTestInputs/<method>/}.
  */
+@Tag("slow")
 class ModelConfigFuzzTest {
     private static final Path DIR = FuzzFiles.tempDir();
     private static final BufferedImage IMAGE = new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB);

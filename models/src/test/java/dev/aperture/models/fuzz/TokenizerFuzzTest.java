@@ -7,6 +7,7 @@ import dev.aperture.models.TestData;
 import dev.aperture.models.tokenizer.ClipTokenizer;
 import dev.aperture.models.tokenizer.Padding;
 import dev.aperture.models.tokenizer.TokenBatch;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * decode; every text must give BOS ... EOS with ids in the vocabulary, and a truncated, padded batch row.
  * Corpora: {@code TokenizerFuzzTestInputs/<method>/}.
  */
+@Tag("slow")
 class TokenizerFuzzTest {
     private static final Path DIR = FuzzFiles.tempDir();
     private static final ClipTokenizer TINY = ClipTokenizer.load(TestData.clipTiny());

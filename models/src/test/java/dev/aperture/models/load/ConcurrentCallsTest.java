@@ -8,6 +8,7 @@ import dev.aperture.models.zeroshot.Label;
 import dev.aperture.models.zeroshot.ZeroShotClassifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * results bit-identical to the same calls made one after another, without deadlocking the CPU backend's pool
  * (which has fewer workers than there are callers).
  */
+@Tag("slow")
 class ConcurrentCallsTest {
     private static final int CALLERS = 16;
     private static final int CALLS = 10_000;

@@ -5,6 +5,7 @@ import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.TestData;
 import dev.aperture.models.clip.ClipModel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Loading and closing a model 200 times in one JVM leaks neither mapped memory nor file descriptors, as the JVM's
  * own counters see them: the "mapped" buffer pools (count and bytes) and the process's open descriptors.
  */
+@Tag("slow")
 class LoadCloseLeakTest {
     private static final int CYCLES = 200;
     /** Descriptors the JVM itself may open meanwhile (class loading, jar files, /proc reads), not per cycle. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.ApertureException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pytorch_model.bin, and the hub's conversion bot opened refs/pr/66 with model.safetensors on main's head, listed
  * after decoys that must never be used. The weights come from that pull request, and stay findable offline.
  */
+@Tag("slow")
 class ConversionPullRequestTest {
 
     // Port 9 on loopback (discard) has no listener in the test environment: any request would fail to connect.

@@ -1,5 +1,6 @@
 package dev.aperture.models.source;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two JVMs downloading the same model into one cache at once: the blob lock (FileChannel.lock on
  * .locks/.../&lt;etag&gt;.lock) lets one download while the other waits and then uses the finished blob.
  */
+@Tag("slow")
 class TwoProcessDownloadTest {
 
     @TempDir
