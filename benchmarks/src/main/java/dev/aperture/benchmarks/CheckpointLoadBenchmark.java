@@ -6,7 +6,7 @@ import dev.aperture.core.pytorch.TorchZipWriter;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.clip.ClipTowers;
-import dev.aperture.models.clip.SyntheticClip;
+import dev.aperture.models.clip.synthetic.SyntheticClip;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,8 +1,8 @@
 package dev.aperture.benchmarks;
 
-import dev.aperture.models.tokenizer.ClipTokenizer;
-import dev.aperture.models.tokenizer.Padding;
 import dev.aperture.models.tokenizer.TokenBatch;
+import dev.aperture.models.tokenizer.bpe.ClipTokenizer;
+import dev.aperture.models.tokenizer.bpe.Padding;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

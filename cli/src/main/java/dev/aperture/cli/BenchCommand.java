@@ -7,7 +7,7 @@ import dev.aperture.models.ImageInput;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.clip.ClipModel;
 import dev.aperture.models.clip.ClipTowers;
-import dev.aperture.models.clip.SyntheticClip;
+import dev.aperture.models.clip.synthetic.SyntheticClip;
 import dev.aperture.models.source.ResolvedModel;
 import dev.aperture.models.zeroshot.ZeroShotClassifier;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package dev.aperture.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aperture.models.tokenizer.ClipTokenizer;
+import dev.aperture.models.tokenizer.bpe.ClipTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package dev.aperture.benchmarks.clip;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.clip.ClipModel;
-import dev.aperture.models.clip.SyntheticClip;
+import dev.aperture.models.clip.synthetic.SyntheticClip;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;

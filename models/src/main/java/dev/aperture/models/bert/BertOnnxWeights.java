@@ -4,8 +4,8 @@ import dev.aperture.core.FormatException;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
-import dev.aperture.models.onnx.OnnxModel;
-import dev.aperture.models.onnx.OnnxNode;
+import dev.aperture.models.bert.onnx.OnnxModel;
+import dev.aperture.models.bert.onnx.OnnxNode;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -26,7 +26,7 @@ import java.util.Set;
  * means parameter {@code encoder.layer.3.attention.self.value.weight} (strip "/", drop "/MatMul", "/" becomes ".").
  * Each is transposed once, here, to PyTorch's {@code [out, in]}, the layout {@code Backend.prepareLinear} takes.
  */
-public final class BertOnnxWeights implements TensorSource {
+final class BertOnnxWeights implements TensorSource {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final OnnxModel model;
@@ -38,7 +38,7 @@ public final class BertOnnxWeights implements TensorSource {
     }
 
     /** Maps the initializers of {@code model}; closing the result closes the model. */
-    public static BertOnnxWeights of(OnnxModel model) {
+    static BertOnnxWeights of(OnnxModel model) {
         Map<String, TensorView> tensors = new LinkedHashMap<>();
         for (String name : model.names()) {
             if (!name.startsWith("onnx::")) {
@@ -60,7 +60,7 @@ public final class BertOnnxWeights implements TensorSource {
      *
      * @throws FormatException when the graph has no such constant
      */
-    public int inferNumAttentionHeads(int hiddenSize) {
+    int inferNumAttentionHeads(int hiddenSize) {
         for (OnnxNode node : model.nodes()) {
             if (node.opType().equals("Div") && node.name().startsWith("/encoder/layer.0/attention/self/")
                     && node.inputs().size() == 2) {
@@ -113,7 +113,7 @@ public final class BertOnnxWeights implements TensorSource {
     }
 
     /** The ONNX file this came from. */
-    public OnnxModel model() {
+    OnnxModel model() {
         return model;
     }
 

@@ -18,10 +18,10 @@ import java.nio.file.Path;
  * @param mode      which tokens make the sentence vector
  * @param normalize whether to scale it to unit length
  */
-public record SentencePooling(Mode mode, boolean normalize) {
+record SentencePooling(Mode mode, boolean normalize) {
 
     /** The pooling strategies of sentence-transformers' {@code 1_Pooling/config.json}. */
-    public enum Mode {
+    enum Mode {
         /** {@code pooling_mode_mean_tokens}: average over positions where the attention mask is 1. */
         MEAN,
         /** {@code pooling_mode_cls_token}: the first position's vector. */
@@ -31,7 +31,7 @@ public record SentencePooling(Mode mode, boolean normalize) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** all-MiniLM-L6-v2's recipe (and the default): mean pooling, then L2 normalization. */
-    public static SentencePooling meanNormalized() {
+    static SentencePooling meanNormalized() {
         return new SentencePooling(Mode.MEAN, true);
     }
 
@@ -39,7 +39,7 @@ public record SentencePooling(Mode mode, boolean normalize) {
      * Reads a sentence-transformers folder's {@code modules.json} and its Pooling module's {@code config.json};
      * a folder without {@code modules.json} gets {@link #meanNormalized()}.
      */
-    public static SentencePooling forFolder(Path folder) {
+    static SentencePooling forFolder(Path folder) {
         Path modules = folder.resolve("modules.json");
         if (!Files.isRegularFile(modules)) {
             return meanNormalized();
@@ -79,7 +79,7 @@ public record SentencePooling(Mode mode, boolean normalize) {
      * @param hiddenStates {@code [batch·seqLen, hidden]} row-major
      * @param length       real tokens of sequence b (the attention mask's ones)
      */
-    public float[] pool(float[] hiddenStates, int b, int seqLen, int length, int hidden) {
+    float[] pool(float[] hiddenStates, int b, int seqLen, int length, int hidden) {
         double[] sum = new double[hidden];
         int first = b * seqLen;
         int count = mode == Mode.CLS ? 1 : length;

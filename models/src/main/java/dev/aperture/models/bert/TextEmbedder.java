@@ -1,23 +1,24 @@
 package dev.aperture.models.bert;
 
-import dev.aperture.core.checkpoint.Checkpoints;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
+import dev.aperture.core.checkpoint.Checkpoints;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.InputLimits;
 import dev.aperture.models.ModelOptions;
+import dev.aperture.models.bert.onnx.OnnxModel;
 import dev.aperture.models.loading.ModelLifecycle;
 import dev.aperture.models.loading.ModelLoading;
-import dev.aperture.models.onnx.OnnxModel;
 import dev.aperture.models.source.HubOptions;
 import dev.aperture.models.source.ModelFiles;
 import dev.aperture.models.source.ModelSource;
 import dev.aperture.models.source.ResolvedModel;
 import dev.aperture.models.tokenizer.TokenBatch;
+import dev.aperture.models.tokenizer.wordpiece.WordPieceTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -13,9 +13,9 @@ import dev.aperture.models.loading.ModelLoading;
 import dev.aperture.models.source.HubOptions;
 import dev.aperture.models.source.ModelSource;
 import dev.aperture.models.source.ResolvedModel;
-import dev.aperture.models.tokenizer.ClipTokenizer;
-import dev.aperture.models.tokenizer.Padding;
 import dev.aperture.models.tokenizer.TokenBatch;
+import dev.aperture.models.tokenizer.bpe.ClipTokenizer;
+import dev.aperture.models.tokenizer.bpe.Padding;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,17 +97,17 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /**
-     * A model from parts already built ({@link SyntheticClip} builds one in memory). Takes ownership of
-     * {@code backend} and {@code towers}: closing the model closes them.
+     * A model from parts already built (the synthetic models of {@code clip.synthetic} build one in memory). Takes
+     * ownership of {@code backend} and {@code towers}: closing the model closes them.
      */
-    static ClipModel fromParts(Path directory, Backend backend, ClipTowers towers, ClipTokenizer tokenizer,
+    public static ClipModel fromParts(Path directory, Backend backend, ClipTowers towers, ClipTokenizer tokenizer,
                                ImagePreprocessor preprocessor, ModelOptions options) {
         InputLimits limits = options.limits();
         return new ClipModel(directory, backend, towers, tokenizer.withMaxTextChars(limits.maxTextChars()), preprocessor,
                 options.batchSize(), limits);
     }
 
-    /** The folder this model was loaded from; {@code null} for a model built in memory ({@link SyntheticClip}). */
+    /** The folder this model was loaded from; {@code null} for a model built in memory ({@link #fromParts}). */
     public Path directory() {
         return directory;
     }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Hugging Face CLIPModel's state-dict keys: the shared blocks' names, and all a checkpoint must hold for a config. */
-final class ClipTensorNames {
+public final class ClipTensorNames {
     static final String TEXT_ENCODER = "text_model.encoder";
     static final String VISION_ENCODER = "vision_model.encoder";
 
@@ -21,7 +21,8 @@ final class ClipTensorNames {
                 layer + ".mlp.fc1", layer + ".mlp.fc2", layer + ".layer_norm2");
     }
 
-    static List<String> expected(ClipConfig config) {
+    /** Every tensor a checkpoint of {@code config} holds, in checkpoint order. */
+    public static List<String> expected(ClipConfig config) {
         List<String> names = new ArrayList<>();
         names.add("logit_scale");
         names.add("text_model.embeddings.token_embedding.weight");

@@ -8,7 +8,7 @@ import java.util.Locale;
  * {@code model.safetensors  42% [########            ] 251.3/605.2 MB  31.4 MB/s  ETA 0:11}.
  * Redraws at most ten times a second so a fast download does not spend its time printing.
  */
-public final class TerminalProgressBar implements DownloadListener {
+final class TerminalProgressBar implements DownloadListener {
 
     private static final int BAR_WIDTH = 24;
     private static final long REDRAW_NANOS = 100_000_000L;

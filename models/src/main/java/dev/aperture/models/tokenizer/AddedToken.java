@@ -1,7 +1,8 @@
 package dev.aperture.models.tokenizer;
 
 /**
- * A token matched verbatim in the text before any BPE (CLIP: "&lt;|startoftext|&gt;", "&lt;|endoftext|&gt;").
+ * A token matched verbatim in the text before the model runs (CLIP: "&lt;|startoftext|&gt;", "&lt;|endoftext|&gt;";
+ * BERT: "[CLS]", "[MASK]", ...).
  *
  * @param id         its id
  * @param content    the text it matches
@@ -9,7 +10,7 @@ package dev.aperture.models.tokenizer;
  *                   false: matched in the raw text, before normalization
  * @param lstrip     the match swallows whitespace on its left
  * @param rstrip     the match swallows whitespace on its right
- * @param special    a special token (dropped by {@link ClipTokenizer#decode})
+ * @param special    a special token (dropped by the CLIP tokenizer's decode)
  */
-record AddedToken(int id, String content, boolean normalized, boolean lstrip, boolean rstrip, boolean special) {
+public record AddedToken(int id, String content, boolean normalized, boolean lstrip, boolean rstrip, boolean special) {
 }

@@ -9,6 +9,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A pattern from a tokenizer file (a normalizer's Replace, a Split pre-tokenizer), matched under a work budget.
+ * Every regex a tokenizer file chooses runs as one of these, whichever family reads it.
  *
  * <p>tokenizer.json patterns are regexes written for Oniguruma, which the Rust library uses. They compile as
  * java.util.regex patterns with UNICODE_CHARACTER_CLASS: Java's {@code \s} is then the Unicode White_Space property,
@@ -26,14 +27,14 @@ import java.util.regex.PatternSyntaxException;
  * @param pattern the compiled pattern
  * @param origin  where it was read, e.g. {@code "tokenizer.json: pre_tokenizer.pretokenizers[0]"}
  */
-record BoundedPattern(Pattern pattern, String origin) {
+public record BoundedPattern(Pattern pattern, String origin) {
     /** Character reads any text may cost, however short. */
     static final long BASE_READS = 1_000_000;
     /** Further character reads per character of text. */
     static final long READS_PER_CHAR = 1_000;
 
     /** Compiles an Oniguruma {@code regex}; one Java cannot compile is a {@link FormatException} naming origin. */
-    static BoundedPattern regex(String regex, String origin) {
+    public static BoundedPattern regex(String regex, String origin) {
         try {
             return new BoundedPattern(Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS), origin);
         } catch (PatternSyntaxException e) {
@@ -42,12 +43,12 @@ record BoundedPattern(Pattern pattern, String origin) {
     }
 
     /** A pattern matching {@code literal} verbatim. */
-    static BoundedPattern literal(String literal, String origin) {
+    public static BoundedPattern literal(String literal, String origin) {
         return new BoundedPattern(Pattern.compile(Pattern.quote(literal)), origin);
     }
 
     /** A matcher over {@code text} that throws {@link ResourceLimitException} once the text's budget is spent. */
-    Matcher matcher(String text) {
+    public Matcher matcher(String text) {
         return pattern.matcher(new CountedText(text, BASE_READS + READS_PER_CHAR * text.length(), this));
     }
 

@@ -10,13 +10,14 @@ import java.util.regex.Matcher;
  * runs of matches and non-matches (flipped when {@code invert}); the behaviour says what to keep. CLIP uses its
  * word regex with invert = true and REMOVED: the matches are the words, everything between them (whitespace) goes.
  */
-record SplitRule(BoundedPattern pattern, Behavior behavior, boolean invert) {
+public record SplitRule(BoundedPattern pattern, Behavior behavior, boolean invert) implements PreTokenizer.Step {
 
     /** What happens to the delimiter runs, as in the Rust library's SplitDelimiterBehavior. */
-    enum Behavior { REMOVED, ISOLATED, MERGED_WITH_PREVIOUS, MERGED_WITH_NEXT, CONTIGUOUS }
+    public enum Behavior { REMOVED, ISOLATED, MERGED_WITH_PREVIOUS, MERGED_WITH_NEXT, CONTIGUOUS }
 
     /** Hands the non-empty pieces of {@code text} to {@code out}, in order. */
-    void split(String text, Consumer<String> out) {
+    @Override
+    public void split(String text, Consumer<String> out) {
         switch (behavior) {
             case REMOVED, ISOLATED -> stream(text, out);
             case MERGED_WITH_PREVIOUS -> mergeWithPrevious(text, runs(text), out);

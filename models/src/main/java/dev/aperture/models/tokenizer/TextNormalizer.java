@@ -6,17 +6,18 @@ import java.util.regex.Matcher;
 
 /**
  * The normalizer of a tokenizer: an ordered list of steps applied to each text segment between added tokens
- * (CLIP: NFC, then every whitespace run to one space, then lowercase).
+ * (CLIP: NFC, then every whitespace run to one space, then lowercase; BERT: its one BertNormalizer step). The steps
+ * here are those any family may use; a family's own (BertNormalizer) live in its package.
  */
-final class TextNormalizer {
+public final class TextNormalizer {
 
     /** One normalization step. */
-    sealed interface Step permits UnicodeForm, Replace, Lowercase {
+    public interface Step {
         String apply(String text);
     }
 
     /** Unicode normalization to NFC, NFD, NFKC or NFKD. */
-    record UnicodeForm(Normalizer.Form form) implements Step {
+    public record UnicodeForm(Normalizer.Form form) implements Step {
         @Override
         public String apply(String text) {
             return Normalizer.isNormalized(text, form) ? text : Normalizer.normalize(text, form);
@@ -24,7 +25,7 @@ final class TextNormalizer {
     }
 
     /** Replaces every match of a pattern (regex or literal) by fixed content. */
-    record Replace(BoundedPattern pattern, String content) implements Step {
+    public record Replace(BoundedPattern pattern, String content) implements Step {
         @Override
         public String apply(String text) {
             Matcher matcher = pattern.matcher(text);
@@ -37,7 +38,7 @@ final class TextNormalizer {
      * text: no context rules (a final capital sigma becomes σ, not ς), and the one unconditional multi-character
      * mapping, U+0130 → "i̇".
      */
-    record Lowercase() implements Step {
+    public record Lowercase() implements Step {
         @Override
         public String apply(String text) {
             int i = 0;
@@ -67,11 +68,12 @@ final class TextNormalizer {
 
     private final List<Step> steps;
 
-    TextNormalizer(List<Step> steps) {
+    public TextNormalizer(List<? extends Step> steps) {
         this.steps = List.copyOf(steps);
     }
 
-    String apply(String text) {
+    /** The normalized form of {@code text}. */
+    public String apply(String text) {
         String result = text;
         for (Step step : steps) {
             result = step.apply(result);

@@ -11,49 +11,66 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a Hugging Face tokenizer.json into a {@link TokenizerPipeline}. Supported are the components byte-level
- * BPE tokenizers such as CLIP's use; anything else is a {@link FormatException} naming the file and component,
- * because silently ignoring a step would give wrong ids.
+ * Reads a Hugging Face tokenizer.json into a {@link TokenizerPipeline}, for every tokenizer family: the sections
+ * all families share (added tokens, normalizer, pre-tokenizer, post-processor, decoder, truncation, padding) are read
+ * here; the "model" section goes to the {@link TokenizerFamily} whose {@code model.type} the file names, and so do
+ * the component types only that family runs. Anything else is a {@link FormatException} naming the file and
+ * component, because silently ignoring a step would give wrong ids. Every regex in the file becomes a
+ * {@link BoundedPattern}, which runs under its read budget.
  */
-final class TokenizerJsonReader {
+public final class TokenizerJsonReader {
     private final String file;
 
-    private TokenizerJsonReader(Path path) {
-        this.file = path.toString();
+    private TokenizerJsonReader(String file) {
+        this.file = file;
     }
 
-    static TokenizerPipeline read(Path path) {
+    /** Reads tokenizer.json at {@code path} as a tokenizer of {@code family}. */
+    public static <M> TokenizerPipeline<M> read(Path path, TokenizerFamily<M> family) {
         JsonNode root = JsonFiles.readObject(path);
-        return new TokenizerJsonReader(path).pipeline(root);
+        return new TokenizerJsonReader(path.toString()).pipeline(root, family);
     }
 
-    private TokenizerPipeline pipeline(JsonNode root) {
-        JsonNode model = root.path("model");
-        if (!model.isObject()) {
+    /** Reads the text of a tokenizer.json as a tokenizer of {@code family}; {@code source} names it in messages. */
+    public static <M> TokenizerPipeline<M> parse(String json, String source, TokenizerFamily<M> family) {
+        JsonNode root = JsonFiles.parseObject(json, source);
+        return new TokenizerJsonReader(source).pipeline(root, family);
+    }
+
+    private <M> TokenizerPipeline<M> pipeline(JsonNode root, TokenizerFamily<M> family) {
+        JsonNode modelNode = root.path("model");
+        if (!modelNode.isObject()) {
             throw error("model", "is missing");
         }
-        Map<String, Integer> vocab = vocab(model.path("vocab"));
-        TextNormalizer normalizer = new TextNormalizer(normalizerSteps(root.get("normalizer"), "normalizer"));
-        PreTokenizer preTokenizer = preTokenizer(root.get("pre_tokenizer"));
-        BpeModel bpe = bpe(model, vocab);
+        String type = modelNode.has("type") ? type(modelNode, "model") : family.modelType();
+        if (!type.equals(family.modelType())) {
+            throw error("model", "has unsupported type \"" + type + "\" (a " + family.name() + " tokenizer reads only "
+                    + family.modelType() + ")");
+        }
+        M model = family.model(modelNode, this);
+        TextNormalizer normalizer = new TextNormalizer(normalizerSteps(root.get("normalizer"), "normalizer", family));
+        PreTokenizer preTokenizer = preTokenizer(root.get("pre_tokenizer"), family);
         List<AddedToken> added = addedTokens(root.path("added_tokens"));
-        List<int[]> template = postProcessor(root.get("post_processor"), "post_processor");
-        checkDecoder(root.get("decoder"), "decoder");
-        int padHint = root.path("padding").isObject() ? root.path("padding").path("pad_id").asInt(-1) : -1;
-        return new TokenizerPipeline(added, normalizer, preTokenizer, bpe, vocab, template.get(0), template.get(1),
-                padHint);
+        JsonNode post = root.get("post_processor");
+        PostProcessor postProcessor = isAbsent(post) ? family.postProcessorWhenAbsent(model, this)
+                : postProcessor(post, "post_processor");
+        checkDecoder(root.get("decoder"), "decoder", family);
+        return new TokenizerPipeline<>(added, normalizer, preTokenizer, model, postProcessor,
+                maxLength(root.get("truncation"), postProcessor), padId(root.get("padding")));
     }
 
-    private FormatException error(String component, String problem) {
+    /** A FormatException saying that {@code component} of this file has {@code problem}. */
+    public FormatException error(String component, String problem) {
         return new FormatException(where(component) + " " + problem);
     }
 
     /** "tokenizer.json: pre_tokenizer.pretokenizers[0]": how messages name a component of this file. */
-    private String where(String component) {
+    public String where(String component) {
         return file + ": " + component;
     }
 
-    private static boolean isAbsent(JsonNode node) {
+    /** Whether a field is missing or null, which tokenizer.json uses alike for "none". */
+    public static boolean isAbsent(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode();
     }
 
@@ -65,15 +82,16 @@ final class TokenizerJsonReader {
         return type.asText();
     }
 
-    private Map<String, Integer> vocab(JsonNode node) {
+    /** A {token: id} vocabulary, the form BPE and WordPiece share, with every id in 0..MAX_TOKEN_ID. */
+    public Map<String, Integer> vocab(JsonNode node, String component) {
         if (!node.isObject() || node.isEmpty()) {
-            throw error("model.vocab", "is missing or empty");
+            throw error(component, "is missing or empty");
         }
         Map<String, Integer> vocab = new HashMap<>(node.size() * 2);
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             int id = entry.getValue().asInt(-1);
             if (!entry.getValue().canConvertToInt() || id < 0 || id > TokenizerPipeline.MAX_TOKEN_ID) {
-                throw error("model.vocab", "has no valid id (0.." + TokenizerPipeline.MAX_TOKEN_ID + ") for token \""
+                throw error(component, "has no valid id (0.." + TokenizerPipeline.MAX_TOKEN_ID + ") for token \""
                         + entry.getKey() + "\"");
             }
             vocab.put(entry.getKey(), entry.getValue().asInt());
@@ -81,7 +99,16 @@ final class TokenizerJsonReader {
         return vocab;
     }
 
-    private List<TextNormalizer.Step> normalizerSteps(JsonNode node, String component) {
+    /** The text of {@code node.field}; a FormatException when it is missing or not text. */
+    public String text(JsonNode node, String field, String component) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw error(component, "has no text field \"" + field + "\"");
+        }
+        return value.asText();
+    }
+
+    private List<TextNormalizer.Step> normalizerSteps(JsonNode node, String component, TokenizerFamily<?> family) {
         List<TextNormalizer.Step> steps = new ArrayList<>();
         if (isAbsent(node)) {
             return steps;
@@ -91,7 +118,7 @@ final class TokenizerJsonReader {
             case "Sequence" -> {
                 int index = 0;
                 for (JsonNode child : node.path("normalizers")) {
-                    steps.addAll(normalizerSteps(child, component + ".normalizers[" + index++ + "]"));
+                    steps.addAll(normalizerSteps(child, component + ".normalizers[" + index++ + "]", family));
                 }
             }
             case "NFC" -> steps.add(new TextNormalizer.UnicodeForm(Normalizer.Form.NFC));
@@ -101,7 +128,14 @@ final class TokenizerJsonReader {
             case "Lowercase" -> steps.add(new TextNormalizer.Lowercase());
             case "Replace" -> steps.add(new TextNormalizer.Replace(pattern(node.path("pattern"), component),
                     text(node, "content", component)));
-            default -> throw error(component, "has unsupported type \"" + type + "\"");
+            default -> {
+                TextNormalizer.Step own = family.normalizer(type, node, component, this);
+                if (own == null) {
+                    throw error(component, "has unsupported type \"" + type + "\" for a " + family.name()
+                            + " tokenizer");
+                }
+                steps.add(own);
+            }
         }
         return steps;
     }
@@ -116,15 +150,7 @@ final class TokenizerJsonReader {
         throw error(component, "has a pattern that is neither {\"Regex\": ...} nor {\"String\": ...}");
     }
 
-    private String text(JsonNode node, String field, String component) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw error(component, "has no text field \"" + field + "\"");
-        }
-        return value.asText();
-    }
-
-    private PreTokenizer preTokenizer(JsonNode node) {
+    private PreTokenizer preTokenizer(JsonNode node, TokenizerFamily<?> family) {
         List<JsonNode> steps = new ArrayList<>();
         boolean sequence = !isAbsent(node) && "Sequence".equals(type(node, "pre_tokenizer"));
         if (sequence) {
@@ -132,24 +158,32 @@ final class TokenizerJsonReader {
         } else if (!isAbsent(node)) {
             steps.add(node);
         }
-        List<SplitRule> splits = new ArrayList<>();
+        String supported = family.encodesBytes() ? "supported: Split steps, then one ByteLevel last"
+                : "supported by a " + family.name() + " tokenizer: Split and its own steps, no ByteLevel";
+        List<PreTokenizer.Step> pieceSteps = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             String component = sequence ? "pre_tokenizer.pretokenizers[" + i + "]" : "pre_tokenizer";
             JsonNode step = steps.get(i);
             String type = type(step, component);
             boolean last = i == steps.size() - 1;
-            if (type.equals("Split") && !last) {
-                splits.add(splitRule(step, component));
-            } else if (type.equals("ByteLevel") && last) {
-                boolean useRegex = step.path("use_regex").asBoolean(true);
-                return new PreTokenizer(splits, step.path("add_prefix_space").asBoolean(true),
-                        useRegex ? BoundedPattern.regex(PreTokenizer.GPT2_REGEX, where(component)) : null);
+            PreTokenizer.Step own = family.preTokenizer(type, step, component, this);
+            if (own != null) {
+                pieceSteps.add(own);
+            } else if (type.equals("Split") && (!last || !family.encodesBytes())) {
+                pieceSteps.add(splitRule(step, component));
+            } else if (type.equals("ByteLevel") && last && family.encodesBytes()) {
+                return new PreTokenizer(pieceSteps, PreTokenizer.ByteLevel.of(
+                        step.path("add_prefix_space").asBoolean(true), step.path("use_regex").asBoolean(true),
+                        where(component)));
             } else {
-                throw error(component, "has unsupported type \"" + type + "\" here (supported: Split steps, then"
-                        + " one ByteLevel last)");
+                throw error(component, "has unsupported type \"" + type + "\" here (" + supported + ")");
             }
         }
-        throw error("pre_tokenizer", "has no ByteLevel step; only byte-level BPE tokenizers are supported");
+        if (family.encodesBytes()) {
+            throw error("pre_tokenizer", "has no ByteLevel step; a " + family.name()
+                    + " tokenizer needs one last");
+        }
+        return new PreTokenizer(pieceSteps, null);
     }
 
     private SplitRule splitRule(JsonNode node, String component) {
@@ -163,55 +197,6 @@ final class TokenizerJsonReader {
             default -> throw error(component, "has unsupported behavior \"" + behavior + "\"");
         };
         return new SplitRule(pattern(node.path("pattern"), component), parsed, node.path("invert").asBoolean(false));
-    }
-
-    private BpeModel bpe(JsonNode model, Map<String, Integer> vocab) {
-        String type = model.has("type") ? type(model, "model") : "BPE";
-        if (!type.equals("BPE")) {
-            throw error("model", "has unsupported type \"" + type + "\" (only BPE)");
-        }
-        if (!isAbsent(model.get("dropout")) && model.get("dropout").asDouble() != 0.0) {
-            throw error("model.dropout", "is set; BPE dropout is random and not supported");
-        }
-        if (model.path("byte_fallback").asBoolean(false)) {
-            throw error("model.byte_fallback", "is true; not supported");
-        }
-        String prefix = model.path("continuing_subword_prefix").isTextual()
-                ? model.path("continuing_subword_prefix").asText() : "";
-        String suffix = model.path("end_of_word_suffix").isTextual() ? model.path("end_of_word_suffix").asText() : "";
-        int unkId = -1;
-        if (model.path("unk_token").isTextual()) {
-            Integer id = vocab.get(model.path("unk_token").asText());
-            if (id == null) {
-                throw error("model.unk_token", "\"" + model.path("unk_token").asText() + "\" is not in the vocabulary");
-            }
-            unkId = id;
-        }
-        PairMergeTable merges = mergeTable(model.path("merges"), vocab, prefix);
-        return new BpeModel(vocab, merges, unkId, model.path("fuse_unk").asBoolean(false),
-                model.path("ignore_merges").asBoolean(false), prefix, suffix);
-    }
-
-    private PairMergeTable mergeTable(JsonNode node, Map<String, Integer> vocab, String prefix) {
-        if (!node.isArray()) {
-            throw error("model.merges", "is missing or not a list");
-        }
-        List<String[]> rules = new ArrayList<>(node.size());
-        for (JsonNode rule : node) {
-            if (rule.isTextual()) {
-                String[] parts = rule.asText().split(" ", -1);
-                if (parts.length != 2) {
-                    throw error("model.merges", "has a rule that is not two tokens separated by one space: \""
-                            + rule.asText() + "\"");
-                }
-                rules.add(parts);
-            } else if (rule.isArray() && rule.size() == 2 && rule.get(0).isTextual() && rule.get(1).isTextual()) {
-                rules.add(new String[] {rule.get(0).asText(), rule.get(1).asText()});
-            } else {
-                throw error("model.merges", "has a rule that is neither \"a b\" nor [\"a\", \"b\"]: " + rule);
-            }
-        }
-        return MergeRules.toTable(rules, vocab, prefix, file + ": model.merges");
     }
 
     private List<AddedToken> addedTokens(JsonNode node) {
@@ -233,30 +218,28 @@ final class TokenizerJsonReader {
         return tokens;
     }
 
-    /** The ids the post-processor adds around a single sequence: [prefix, suffix]. */
-    private List<int[]> postProcessor(JsonNode node, String component) {
+    /** The ids the post-processor adds around a single sequence. */
+    private PostProcessor postProcessor(JsonNode node, String component) {
         if (isAbsent(node)) {
-            return List.of(new int[0], new int[0]);
+            return PostProcessor.NONE;
         }
         String type = type(node, component);
         return switch (type) {
-            case "RobertaProcessing", "BertProcessing" -> List.of(
+            case "RobertaProcessing", "BertProcessing" -> new PostProcessor(
                     new int[] {specialPairId(node.path("cls"), component + ".cls")},
                     new int[] {specialPairId(node.path("sep"), component + ".sep")});
             case "TemplateProcessing" -> template(node, component);
-            case "ByteLevel" -> List.of(new int[0], new int[0]);
+            case "ByteLevel" -> PostProcessor.NONE;
             case "Sequence" -> {
-                int[] prefix = new int[0];
-                int[] suffix = new int[0];
+                PostProcessor last = PostProcessor.NONE;
                 int index = 0;
                 for (JsonNode child : node.path("processors")) {
-                    List<int[]> part = postProcessor(child, component + ".processors[" + index++ + "]");
-                    if (part.get(0).length + part.get(1).length > 0) {
-                        prefix = part.get(0);
-                        suffix = part.get(1);
+                    PostProcessor part = postProcessor(child, component + ".processors[" + index++ + "]");
+                    if (part.addedIdCount() > 0) {
+                        last = part;
                     }
                 }
-                yield List.of(prefix, suffix);
+                yield last;
             }
             default -> throw error(component, "has unsupported type \"" + type + "\"");
         };
@@ -270,7 +253,7 @@ final class TokenizerJsonReader {
         return pair.get(1).asInt();
     }
 
-    private List<int[]> template(JsonNode node, String component) {
+    private PostProcessor template(JsonNode node, String component) {
         List<Integer> prefix = new ArrayList<>();
         List<Integer> suffix = new ArrayList<>();
         boolean seenSequence = false;
@@ -296,24 +279,43 @@ final class TokenizerJsonReader {
         if (!seenSequence) {
             throw error(component + ".single", "has no Sequence item");
         }
-        return List.of(prefix.stream().mapToInt(Integer::intValue).toArray(),
+        return new PostProcessor(prefix.stream().mapToInt(Integer::intValue).toArray(),
                 suffix.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private void checkDecoder(JsonNode node, String component) {
-        if (isAbsent(node)) {
+    private void checkDecoder(JsonNode node, String component, TokenizerFamily<?> family) {
+        if (isAbsent(node) || family.decoders().isEmpty()) {
             return;
         }
         String type = type(node, component);
-        switch (type) {
-            case "ByteLevel", "BPEDecoder" -> { }
-            case "Sequence" -> {
-                int index = 0;
-                for (JsonNode child : node.path("decoders")) {
-                    checkDecoder(child, component + ".decoders[" + index++ + "]");
-                }
+        if (type.equals("Sequence")) {
+            int index = 0;
+            for (JsonNode child : node.path("decoders")) {
+                checkDecoder(child, component + ".decoders[" + index++ + "]", family);
             }
-            default -> throw error(component, "has unsupported type \"" + type + "\"");
+        } else if (!family.decoders().contains(type)) {
+            throw error(component, "has unsupported type \"" + type + "\" for a " + family.name() + " tokenizer");
         }
+    }
+
+    /** truncation.max_length, which counts the post-processor's ids too; -1 when the file truncates nothing. */
+    private int maxLength(JsonNode truncation, PostProcessor postProcessor) {
+        if (isAbsent(truncation) || isAbsent(truncation.get("max_length"))) {
+            return -1;
+        }
+        JsonNode maxLength = truncation.get("max_length");
+        if (!maxLength.canConvertToInt() || maxLength.asInt() < postProcessor.addedIdCount()) {
+            throw error("truncation.max_length", "is " + maxLength + "; at least " + postProcessor.addedIdCount()
+                    + " are needed for the post-processor's special tokens");
+        }
+        return maxLength.asInt();
+    }
+
+    /** padding.pad_id, or -1 when the file names no valid one. */
+    private static int padId(JsonNode padding) {
+        JsonNode padId = isAbsent(padding) ? null : padding.get("pad_id");
+        boolean valid = padId != null && padId.canConvertToInt() && padId.asInt() >= 0
+                && padId.asInt() <= TokenizerPipeline.MAX_TOKEN_ID;
+        return valid ? padId.asInt() : -1;
     }
 }

@@ -1,24 +1,29 @@
 package dev.aperture.models.tokenizer;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything a loaded tokenizer definition says, whichever files it came from: the parts of the Hugging Face
- * pipeline in the order they run (added tokens, normalizer, pre-tokenizer, BPE model, post-processor).
+ * pipeline in the order they run (added tokens, normalizer, pre-tokenizer, model, post-processor), then the
+ * truncation and padding settings.
  *
- * @param addedTokens tokens split out of the text before normalization (raw) or after it (normalized)
- * @param normalizer  the normalizer steps
- * @param preTokenizer Split steps then ByteLevel
- * @param bpe          the BPE model
- * @param vocab        token text -> id of the BPE vocabulary
- * @param prefixIds    ids the post-processor puts before the text (CLIP: BOS)
- * @param suffixIds    ids the post-processor puts after the text (CLIP: EOS)
- * @param padIdHint    pad id named by tokenizer.json's padding section, or -1
+ * @param addedTokens   tokens split out of the text before normalization (raw) or after it (normalized)
+ * @param normalizer    the normalizer steps
+ * @param preTokenizer  the pre-tokenizer steps
+ * @param model         the model of the tokenizer's family (BPE, WordPiece)
+ * @param postProcessor the ids put around each text; null when the file has no post-processor
+ * @param maxLength     truncation's max_length (special tokens included), or -1 when the file sets none
+ * @param padId         padding's pad_id, or -1 when the file sets none
+ * @param <M>           the model's type
  */
-record TokenizerPipeline(List<AddedToken> addedTokens, TextNormalizer normalizer, PreTokenizer preTokenizer,
-                         BpeModel bpe, Map<String, Integer> vocab, int[] prefixIds, int[] suffixIds, int padIdHint) {
+public record TokenizerPipeline<M>(List<AddedToken> addedTokens, TextNormalizer normalizer,
+                                   PreTokenizer preTokenizer, M model, PostProcessor postProcessor, int maxLength,
+                                   int padId) {
 
     /** Largest token id accepted from a file: ids index arrays, so an absurd id must not allocate gigabytes. */
-    static final int MAX_TOKEN_ID = (1 << 24) - 1;
+    public static final int MAX_TOKEN_ID = (1 << 24) - 1;
+
+    public TokenizerPipeline {
+        addedTokens = List.copyOf(addedTokens);
+    }
 }

@@ -2,7 +2,7 @@ package dev.aperture.models.bert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.core.backend.Backend;
-import dev.aperture.models.onnx.OnnxModel;
+import dev.aperture.models.bert.onnx.OnnxModel;
 import dev.aperture.models.tokenizer.TokenBatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

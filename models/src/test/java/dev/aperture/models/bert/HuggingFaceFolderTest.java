@@ -5,7 +5,7 @@ import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.safetensors.TensorToWrite;
 import dev.aperture.core.tensor.TensorView;
-import dev.aperture.models.onnx.OnnxModel;
+import dev.aperture.models.bert.onnx.OnnxModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.aperture.models.bert;
 
-import dev.aperture.models.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.backend.cpu.CpuBackend;
@@ -8,7 +7,8 @@ import dev.aperture.core.backend.Backend;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.safetensors.TensorToWrite;
 import dev.aperture.core.tensor.TensorView;
-import dev.aperture.models.onnx.OnnxModel;
+import dev.aperture.models.TestData;
+import dev.aperture.models.bert.onnx.OnnxModel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,7 +125,7 @@ public final class MiniLmFixture {
         return out;
     }
 
-    static int[] ints(JsonNode array) {
+    public static int[] ints(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asInt();

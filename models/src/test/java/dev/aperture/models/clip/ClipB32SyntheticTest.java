@@ -8,49 +8,28 @@ import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.Npy;
 import dev.aperture.models.OpenClRequirement;
 import dev.aperture.models.TestData;
+import dev.aperture.models.clip.synthetic.SyntheticClip;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The towers at real ViT-B/32 dimensions (151M parameters), against testdata/clip-b32-synthetic (README.txt): the
- * weights are regenerated here from the fixture's generator, checked against weights_manifest.json, and the outputs
- * compared with Hugging Face's. Runs on 2 threads with all texts and all 6 images in one batch each, and on 1
- * thread with the images one at a time. Tolerances: 1e-4 max abs error on features, pooled outputs and hidden-state
- * taps; 1e-3 on logits.
+ * weights are regenerated from the fixture's generator (checked against weights_manifest.json by
+ * ClipB32SyntheticWeightsTest), and the outputs compared with Hugging Face's. Runs on 2 threads with all texts and
+ * all 6 images in one batch each, and on 1 thread with the images one at a time. Tolerances: 1e-4 max abs error on
+ * features, pooled outputs and hidden-state taps; 1e-3 on logits.
  */
 @Tag("slow")
 class ClipB32SyntheticTest {
     private static final double TOLERANCE = 1e-4;
     private static final double LOGITS_TOLERANCE = 1e-3;
-    private static final List<String> SHA256_CHECKED = List.of(
-            "logit_scale",
-            "text_model.embeddings.token_embedding.weight",
-            "text_model.embeddings.position_embedding.weight",
-            "text_model.encoder.layers.0.self_attn.q_proj.weight",
-            "text_model.encoder.layers.11.mlp.fc2.bias",
-            "vision_model.embeddings.class_embedding",
-            "vision_model.embeddings.patch_embedding.weight",
-            "vision_model.pre_layrnorm.weight",
-            "vision_model.post_layernorm.bias",
-            "visual_projection.weight",
-            "text_projection.weight");
-
-    private static JsonNode manifest;
     private static JsonNode goldenTexts;
     private static TensorSource weights;
     private static ClipConfig config;
@@ -70,7 +49,6 @@ class ClipB32SyntheticTest {
     @BeforeAll
     static void regenerateWeights() throws IOException {
         ObjectMapper json = new ObjectMapper();
-        manifest = json.readTree(fixture().resolve("weights_manifest.json").toFile());
         goldenTexts = json.readTree(fixture().resolve("golden/golden.json").toFile()).get("texts");
         config = ClipConfig.load(fixture().resolve("config.json"));
         weights = SyntheticClip.tensors(config);
@@ -108,66 +86,6 @@ class ClipB32SyntheticTest {
             visionOnTwoThreads = towersOnTwoThreads().forwardVision(golden("pixel_values").floatRows());
         }
         return visionOnTwoThreads;
-    }
-
-    @Test
-    void generatorReproducesReadmeSelfTestVectors() {
-        assertEquals(0xcbf29ce484222325L, SyntheticWeights.fnv1a64(""));
-        assertEquals(0xccda59a2223ea645L, SyntheticWeights.fnv1a64("logit_scale"));
-        assertEquals(0xe220a8397b1dcdafL, SyntheticWeights.splitMix64(0, 0));
-        assertEquals(0x6e789e6aa1b965f4L, SyntheticWeights.splitMix64(0, 1));
-        assertEquals(0x06c45d188009454fL, SyntheticWeights.splitMix64(0, 2));
-    }
-
-    @Test
-    void generatorMakesExactlyTheManifestTensorsWithTheirShapes() {
-        List<String> names = new java.util.ArrayList<>();
-        for (JsonNode tensor : manifest.get("tensors")) {
-            String name = tensor.get("name").asText();
-            names.add(name);
-            long[] shape = new long[tensor.get("shape").size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = tensor.get("shape").get(i).asLong();
-            }
-            assertArrayEquals(shape, weights.tensor(name).shape(), name);
-        }
-        assertEquals(new java.util.TreeSet<>(names), new java.util.TreeSet<>(weights.names()));
-    }
-
-    @Test
-    void namedArchitectureVitB32IsTheFixtureConfig() {
-        assertEquals(config, SyntheticClip.config(SyntheticClip.VIT_B_32));
-    }
-
-    @Test
-    void everyTensorStartsWithManifestBits() {
-        long parameters = 0;
-        for (JsonNode tensor : manifest.get("tensors")) {
-            String name = tensor.get("name").asText();
-            float[] values = weights.tensor(name).toFloatArray();
-            parameters += values.length;
-            JsonNode bits = tensor.get("first4_bits");
-            for (int i = 0; i < bits.size(); i++) {
-                assertEquals(Long.decode(bits.get(i).asText()).intValue(), Float.floatToRawIntBits(values[i]),
-                        name + " element " + i);
-            }
-        }
-        assertEquals(manifest.get("n_parameters").asLong(), parameters);
-    }
-
-    @Test
-    void selectedTensorsMatchManifestSha256() throws NoSuchAlgorithmException {
-        for (JsonNode tensor : manifest.get("tensors")) {
-            String name = tensor.get("name").asText();
-            if (!SHA256_CHECKED.contains(name)) {
-                continue;
-            }
-            float[] values = weights.tensor(name).toFloatArray();
-            ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asFloatBuffer().put(values);
-            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
-            assertEquals(tensor.get("sha256_f32le").asText(), sha256, name);
-        }
     }
 
     @Test
