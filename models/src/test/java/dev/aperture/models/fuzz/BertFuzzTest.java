@@ -1,11 +1,11 @@
 package dev.aperture.models.fuzz;
 
-import dev.aperture.core.fuzz.CorpusMutator;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aperture.core.ApertureException;
 import dev.aperture.models.bert.MiniLmFixture;
 import dev.aperture.models.bert.WordPieceTokenizer;
 import dev.aperture.models.onnx.OnnxModel;
+import dev.aperture.testkit.CorpusMutator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

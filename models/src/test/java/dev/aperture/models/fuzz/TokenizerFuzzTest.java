@@ -1,12 +1,12 @@
 package dev.aperture.models.fuzz;
 
-import dev.aperture.core.fuzz.CorpusMutator;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aperture.core.ApertureException;
 import dev.aperture.models.TestData;
 import dev.aperture.models.tokenizer.ClipTokenizer;
 import dev.aperture.models.tokenizer.Padding;
 import dev.aperture.models.tokenizer.TokenBatch;
+import dev.aperture.testkit.CorpusMutator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
