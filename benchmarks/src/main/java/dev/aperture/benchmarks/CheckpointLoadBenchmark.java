@@ -2,11 +2,11 @@ package dev.aperture.benchmarks;
 
 import dev.aperture.backend.cpu.CpuBackend;
 import dev.aperture.core.checkpoint.Checkpoints;
-import dev.aperture.core.pytorch.TorchZipWriter;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.clip.ClipTowers;
 import dev.aperture.models.clip.synthetic.SyntheticClip;
+import dev.aperture.testkit.TorchZipWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

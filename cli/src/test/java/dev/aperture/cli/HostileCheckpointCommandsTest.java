@@ -1,6 +1,6 @@
 package dev.aperture.cli;
 
-import dev.aperture.core.pytorch.HostileCheckpoints;
+import dev.aperture.testkit.HostileCheckpoints;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;

@@ -1,6 +1,6 @@
 package dev.aperture.backend.cpu;
 
-import dev.aperture.core.backend.BackendContractTest;
+import dev.aperture.testkit.BackendContractTest;
 
 /** The shared backend contract (core's test-jar) on the CPU backend, with two threads. */
 class CpuBackendContractTest extends BackendContractTest {

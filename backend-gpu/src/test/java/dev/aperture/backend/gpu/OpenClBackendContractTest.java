@@ -1,6 +1,6 @@
 package dev.aperture.backend.gpu;
 
-import dev.aperture.core.backend.BackendContractTest;
+import dev.aperture.testkit.BackendContractTest;
 
 /**
  * The shared backend contract (core's test-jar) on the OpenCL backend, on the configured device

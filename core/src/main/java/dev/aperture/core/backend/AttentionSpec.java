@@ -13,11 +13,15 @@ import dev.aperture.core.InputException;
  * @param causal     position i attends only to keys j ≤ i
  * @param keyLengths per sequence, keys at positions ≥ keyLengths[b] are masked (padding), each in
  *                   {@code [0, seqLen]}; {@code null} for none
- * @throws InputException for a non-positive dimension, a keyLengths array of another length than the batch, or a
- *                        key length outside {@code [0, seqLen]}
  */
 public record AttentionSpec(int batch, int seqLen, int numHeads, int headDim, float scale, boolean causal,
                             int[] keyLengths) {
+    /**
+     * Checks the dimensions and key lengths, and keeps a copy of {@code keyLengths}.
+     *
+     * @throws InputException for a non-positive dimension, a keyLengths array of another length than the batch, or a
+     *                        key length outside {@code [0, seqLen]}
+     */
     public AttentionSpec {
         if (batch <= 0 || seqLen <= 0 || numHeads <= 0 || headDim <= 0) {
             throw new InputException("Attention dimensions must be positive: batch " + batch

@@ -11,7 +11,7 @@ import dev.aperture.core.BackendException;
  * no-argument constructor, and list it in {@code META-INF/services/dev.aperture.core.backend.BackendProvider}
  * (on the module path, {@code provides dev.aperture.core.backend.BackendProvider with ...} in its
  * {@code module-info.java} does the same). Its tests extend the shared contract suite, core's test-jar class
- * {@code dev.aperture.core.backend.BackendContractTest}.
+ * {@code dev.aperture.testkit.BackendContractTest}.
  *
  * <p>Providers are cheap to construct and hold no resources; only {@link #open} does.
  */

@@ -159,7 +159,8 @@ public final class BackendProviders {
      * at class initialization) is remembered for the unknown-name message instead of hiding the others.
      */
     private static Installed load() {
-        // Core's module-info, once there is one, must say `uses dev.aperture.core.backend.BackendProvider`.
+        // On the module path ServiceLoader serves only the services a module declares: core's module-info.java says
+        // `uses dev.aperture.core.backend.BackendProvider`.
         Iterator<BackendProvider> iterator = ServiceLoader.load(BackendProvider.class).iterator();
         Map<String, BackendProvider> byClass = new HashMap<>();
         List<BackendProvider> providers = new ArrayList<>();

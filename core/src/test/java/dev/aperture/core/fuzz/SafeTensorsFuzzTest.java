@@ -6,6 +6,7 @@ import dev.aperture.core.ApertureException;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
+import dev.aperture.testkit.CorpusMutator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

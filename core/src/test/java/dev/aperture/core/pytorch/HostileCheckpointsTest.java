@@ -2,6 +2,7 @@ package dev.aperture.core.pytorch;
 
 import dev.aperture.core.ApertureException;
 import dev.aperture.core.checkpoint.Checkpoints;
+import dev.aperture.testkit.HostileCheckpoints;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -1,11 +1,11 @@
 package dev.aperture.core.pytorch;
 
-import dev.aperture.core.TestData;
 import dev.aperture.core.checkpoint.Checkpoints;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
+import dev.aperture.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

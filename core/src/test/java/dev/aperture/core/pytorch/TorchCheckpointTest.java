@@ -2,12 +2,13 @@ package dev.aperture.core.pytorch;
 
 import dev.aperture.core.FormatException;
 import dev.aperture.core.ResourceLimitException;
-import dev.aperture.core.TestData;
 import dev.aperture.core.checkpoint.CheckpointLimits;
 import dev.aperture.core.checkpoint.Checkpoints;
 import dev.aperture.core.safetensors.SafeTensors;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
+import dev.aperture.testkit.TestData;
+import dev.aperture.testkit.TorchZipWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

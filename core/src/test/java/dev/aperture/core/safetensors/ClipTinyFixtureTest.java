@@ -1,8 +1,8 @@
 package dev.aperture.core.safetensors;
 
-import dev.aperture.core.TestData;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorView;
+import dev.aperture.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package dev.aperture.core.safetensors;
 
-import dev.aperture.core.TestData;
 import dev.aperture.core.checkpoint.CheckpointLimits;
 import dev.aperture.core.checkpoint.Checkpoints;
 import dev.aperture.core.InputException;
@@ -10,6 +9,7 @@ import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.FloatConversions;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
+import dev.aperture.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

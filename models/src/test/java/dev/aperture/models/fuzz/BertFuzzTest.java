@@ -2,10 +2,10 @@ package dev.aperture.models.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aperture.core.ApertureException;
-import dev.aperture.core.fuzz.CorpusMutator;
 import dev.aperture.models.bert.MiniLmFixture;
 import dev.aperture.models.bert.onnx.OnnxModel;
 import dev.aperture.models.tokenizer.wordpiece.WordPieceTokenizer;
+import dev.aperture.testkit.CorpusMutator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

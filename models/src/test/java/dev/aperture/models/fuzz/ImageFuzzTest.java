@@ -1,11 +1,11 @@
 package dev.aperture.models.fuzz;
 
-import dev.aperture.core.fuzz.CorpusMutator;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aperture.core.ApertureException;
 import dev.aperture.models.TestData;
 import dev.aperture.models.image.ImageLimits;
 import dev.aperture.models.image.ImagePreprocessor;
+import dev.aperture.testkit.CorpusMutator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

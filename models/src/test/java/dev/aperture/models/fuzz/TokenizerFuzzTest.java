@@ -2,11 +2,11 @@ package dev.aperture.models.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aperture.core.ApertureException;
-import dev.aperture.core.fuzz.CorpusMutator;
 import dev.aperture.models.TestData;
 import dev.aperture.models.tokenizer.TokenBatch;
 import dev.aperture.models.tokenizer.bpe.ClipTokenizer;
 import dev.aperture.models.tokenizer.bpe.Padding;
+import dev.aperture.testkit.CorpusMutator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,10 +1,10 @@
 package dev.aperture.models.hostile;
 
 import dev.aperture.core.ApertureException;
-import dev.aperture.core.pytorch.HostileCheckpoints;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.TestData;
 import dev.aperture.models.clip.ClipModel;
+import dev.aperture.testkit.HostileCheckpoints;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
-package dev.aperture.core.backend;
+package dev.aperture.testkit;
 
+import dev.aperture.core.backend.AttentionSpec;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

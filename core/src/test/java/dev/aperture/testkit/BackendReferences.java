@@ -1,4 +1,8 @@
-package dev.aperture.core.backend;
+package dev.aperture.testkit;
+
+import dev.aperture.core.backend.Activation;
+import dev.aperture.core.backend.AttentionSpec;
+import dev.aperture.core.backend.Backend;
 
 /**
  * Straightforward double-precision versions of the {@link Backend} operations: the ground truth of the contract

@@ -1,4 +1,4 @@
-package dev.aperture.core.fuzz;
+package dev.aperture.testkit;
 
 import dev.aperture.core.ApertureException;
 

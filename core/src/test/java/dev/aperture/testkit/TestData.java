@@ -1,4 +1,4 @@
-package dev.aperture.core;
+package dev.aperture.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

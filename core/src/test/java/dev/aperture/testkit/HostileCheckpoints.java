@@ -1,8 +1,7 @@
-package dev.aperture.core.pytorch;
+package dev.aperture.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aperture.core.TestData;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

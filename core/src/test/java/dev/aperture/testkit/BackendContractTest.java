@@ -1,8 +1,16 @@
-package dev.aperture.core.backend;
+package dev.aperture.testkit;
 
 import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.ResourceLimitException;
+import dev.aperture.core.backend.Activation;
+import dev.aperture.core.backend.AttentionSpec;
+import dev.aperture.core.backend.Backend;
+import dev.aperture.core.backend.BackendOptions;
+import dev.aperture.core.backend.BackendProvider;
+import dev.aperture.core.backend.BackendProviders;
+import dev.aperture.core.backend.LinearWeights;
+import dev.aperture.core.backend.Matrix;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorView;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package dev.aperture.core.pytorch;
+package dev.aperture.testkit;
 
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorSource;
