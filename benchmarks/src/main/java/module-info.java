@@ -5,15 +5,14 @@
  * <p>Open because JMH works by reflection: its runner instantiates the generated {@code *.jmh_generated} classes
  * (compiled into this module by JMH's annotation processor) by name.
  *
- * <p>Two dependencies are read from the class path (the compiler's
- * {@code --add-reads dev.aperture.benchmarks=ALL-UNNAMED} in benchmarks/pom.xml): {@code dev.aperture.models}, until
- * it has a module-info.java ({@code requires dev.aperture.models;} then), and core's test-jar, which is no module,
- * for {@code dev.aperture.testkit.TorchZipWriter} (CheckpointLoadBenchmark writes a {@code pytorch_model.bin} with
- * it).
+ * <p>Core's test-jar, which is no module, is read from the class path (the compiler's
+ * {@code --add-reads dev.aperture.benchmarks=ALL-UNNAMED} in benchmarks/pom.xml) for
+ * {@code dev.aperture.testkit.TorchZipWriter} (CheckpointLoadBenchmark writes a {@code pytorch_model.bin} with it).
  */
 @SuppressWarnings("requires-automatic")   // jmh.core, below: these benchmarks are never published
 open module dev.aperture.benchmarks {
     requires dev.aperture.core;
+    requires dev.aperture.models;
     requires dev.aperture.backend.cpu;   // CpuBackend and dev.aperture.backend.cpu.gemm, measured directly
     requires jdk.incubator.vector;       // SimpleVectorGemmBenchmark, a hand-written Vector API baseline
     requires jmh.core;                   // automatic module (jmh-core has no descriptor)

@@ -1,13 +1,10 @@
 /**
  * The {@code aperture} command line. Exports nothing: it is run, not called. Runs from the shaded jar on the class
  * path ({@code ./aperture}); the descriptor states what it depends on and lets picocli into its commands.
- *
- * <p>{@code dev.aperture.models} is not required here yet: until models has a module-info.java it is read from the
- * class path (the compiler's {@code --add-reads dev.aperture.cli=ALL-UNNAMED} in cli/pom.xml); then
- * {@code requires dev.aperture.models;} replaces that.
  */
 module dev.aperture.cli {
     requires dev.aperture.core;
+    requires dev.aperture.models;
     requires dev.aperture.backend.gpu;   // aperture devices: OpenCl.listDevices()
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;

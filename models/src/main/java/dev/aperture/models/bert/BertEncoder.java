@@ -26,7 +26,7 @@ import dev.aperture.models.transformer.WeightLoader;
  * Parameters use Hugging Face names ({@code encoder.layer.N.attention.self.query.weight}), with or without the
  * {@code "bert."} prefix ({@link BertTensorNames}). Thread-safe: every call allocates its own activations, once.
  */
-public final class BertEncoder implements AutoCloseable {
+final class BertEncoder implements AutoCloseable {
     private final Backend backend;
     private final BertConfig config;
     private final BertEmbeddings embeddings;

@@ -207,7 +207,8 @@ public final class TextEmbedder implements AutoCloseable {
         return tokenizer;
     }
 
-    public BertEncoder encoder() {
+    /** The encoder, for tests that check its intermediate outputs. */
+    BertEncoder encoder() {
         return encoder;
     }
 

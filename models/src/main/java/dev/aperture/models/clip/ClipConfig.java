@@ -107,18 +107,31 @@ public record ClipConfig(TextConfig text, VisionConfig vision, int projectionDim
 
     /** Reads {@code config.json}. */
     public static ClipConfig load(Path configFile) {
-        JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(configFile));
+            return parse(Files.readString(configFile), configFile.toString());
         } catch (NoSuchFileException e) {
             throw new InputException("Model config " + configFile + " does not exist", e);
         } catch (IOException e) {
-            throw new FormatException("Cannot parse model config " + configFile + ": " + e.getMessage(), e);
+            throw new InputException("Cannot read model config " + configFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The config the text of a {@code config.json} describes.
+     *
+     * @param source names the text in error messages (a file, a generator)
+     */
+    public static ClipConfig parse(String json, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new FormatException("Cannot parse model config " + source + ": " + e.getMessage(), e);
         }
         try {
             return fromJson(root);
         } catch (FormatException e) {
-            throw new FormatException("Invalid model config " + configFile + ": " + e.getMessage(), e);
+            throw new FormatException("Invalid model config " + source + ": " + e.getMessage(), e);
         }
     }
 
@@ -126,7 +139,7 @@ public record ClipConfig(TextConfig text, VisionConfig vision, int projectionDim
      * The config a parsed {@code config.json} describes. Legacy {@code text_config_dict}/{@code vision_config_dict}
      * override {@code text_config}/{@code vision_config} field by field, as transformers' CLIPConfig does.
      */
-    public static ClipConfig fromJson(JsonNode root) {
+    static ClipConfig fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new FormatException("config.json must be a JSON object");
         }

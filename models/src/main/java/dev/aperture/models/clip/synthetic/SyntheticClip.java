@@ -76,7 +76,7 @@ public final class SyntheticClip {
      * @throws InputException for an unknown name (the message lists the known ones)
      */
     public static ClipConfig config(String architecture) {
-        return ClipConfig.fromJson(configJson(architecture));
+        return ClipConfig.parse(configJson(architecture).toString(), "the synthetic " + architecture + " config");
     }
 
     /** Every tensor of the architecture {@code config} describes, generated as F32 when asked for. */

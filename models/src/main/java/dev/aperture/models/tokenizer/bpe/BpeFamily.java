@@ -1,8 +1,8 @@
 package dev.aperture.models.tokenizer.bpe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aperture.models.tokenizer.TokenizerFamily;
-import dev.aperture.models.tokenizer.TokenizerJsonReader;
+import dev.aperture.models.tokenizer.json.TokenizerFamily;
+import dev.aperture.models.tokenizer.json.TokenizerJsonReader;
 
 import java.util.ArrayList;
 import java.util.List;

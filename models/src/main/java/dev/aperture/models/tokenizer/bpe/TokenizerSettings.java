@@ -2,9 +2,9 @@ package dev.aperture.models.tokenizer.bpe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.core.FormatException;
-import dev.aperture.models.tokenizer.AddedToken;
-import dev.aperture.models.tokenizer.JsonFiles;
-import dev.aperture.models.tokenizer.TokenizerPipeline;
+import dev.aperture.models.tokenizer.json.AddedToken;
+import dev.aperture.models.tokenizer.json.JsonFiles;
+import dev.aperture.models.tokenizer.json.TokenizerPipeline;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

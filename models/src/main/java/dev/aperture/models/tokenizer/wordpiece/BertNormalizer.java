@@ -1,6 +1,6 @@
 package dev.aperture.models.tokenizer.wordpiece;
 
-import dev.aperture.models.tokenizer.TextNormalizer;
+import dev.aperture.models.tokenizer.json.TextNormalizer;
 
 import java.text.Normalizer;
 

@@ -1,6 +1,6 @@
 package dev.aperture.models.tokenizer.wordpiece;
 
-import dev.aperture.models.tokenizer.PreTokenizer;
+import dev.aperture.models.tokenizer.json.PreTokenizer;
 
 import java.util.function.Consumer;
 

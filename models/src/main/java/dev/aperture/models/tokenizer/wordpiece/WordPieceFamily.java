@@ -1,11 +1,11 @@
 package dev.aperture.models.tokenizer.wordpiece;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aperture.models.tokenizer.PostProcessor;
-import dev.aperture.models.tokenizer.PreTokenizer;
-import dev.aperture.models.tokenizer.TextNormalizer;
-import dev.aperture.models.tokenizer.TokenizerFamily;
-import dev.aperture.models.tokenizer.TokenizerJsonReader;
+import dev.aperture.models.tokenizer.json.PostProcessor;
+import dev.aperture.models.tokenizer.json.PreTokenizer;
+import dev.aperture.models.tokenizer.json.TextNormalizer;
+import dev.aperture.models.tokenizer.json.TokenizerFamily;
+import dev.aperture.models.tokenizer.json.TokenizerJsonReader;
 
 import java.util.Map;
 import java.util.Set;

@@ -2,11 +2,11 @@ package dev.aperture.models.tokenizer.wordpiece;
 
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
-import dev.aperture.models.tokenizer.PieceSplitter;
-import dev.aperture.models.tokenizer.PostProcessor;
+import dev.aperture.models.tokenizer.json.PieceSplitter;
+import dev.aperture.models.tokenizer.json.PostProcessor;
 import dev.aperture.models.tokenizer.TokenBatch;
-import dev.aperture.models.tokenizer.TokenizerJsonReader;
-import dev.aperture.models.tokenizer.TokenizerPipeline;
+import dev.aperture.models.tokenizer.json.TokenizerJsonReader;
+import dev.aperture.models.tokenizer.json.TokenizerPipeline;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

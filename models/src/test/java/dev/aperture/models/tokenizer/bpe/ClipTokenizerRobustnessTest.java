@@ -1,7 +1,7 @@
 package dev.aperture.models.tokenizer.bpe;
 
 import dev.aperture.models.TestData;
-import dev.aperture.models.tokenizer.BoundedPattern;
+import dev.aperture.models.tokenizer.json.BoundedPattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

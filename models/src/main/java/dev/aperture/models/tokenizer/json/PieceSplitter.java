@@ -1,4 +1,4 @@
-package dev.aperture.models.tokenizer;
+package dev.aperture.models.tokenizer.json;
 
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,4 +1,4 @@
-package dev.aperture.models.tokenizer;
+package dev.aperture.models.tokenizer.json;
 
 /**
  * What the post-processor puts around a single text: CLIP's BOS ... EOS, BERT's [CLS] ... [SEP].

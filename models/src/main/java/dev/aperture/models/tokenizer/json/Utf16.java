@@ -1,4 +1,4 @@
-package dev.aperture.models.tokenizer;
+package dev.aperture.models.tokenizer.json;
 
 /** UTF-16 hygiene for text that must behave like UTF-8. */
 final class Utf16 {

@@ -1,4 +1,4 @@
-package dev.aperture.models.tokenizer;
+package dev.aperture.models.tokenizer.json;
 
 /**
  * A token matched verbatim in the text before the model runs (CLIP: "&lt;|startoftext|&gt;", "&lt;|endoftext|&gt;";

@@ -1,4 +1,4 @@
-package dev.aperture.models.tokenizer;
+package dev.aperture.models.tokenizer.json;
 
 import dev.aperture.core.FormatException;
 import dev.aperture.core.ResourceLimitException;

@@ -1,4 +1,4 @@
-package dev.aperture.models.tokenizer;
+package dev.aperture.models.tokenizer.json;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;

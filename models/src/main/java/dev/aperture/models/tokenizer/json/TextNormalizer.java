@@ -1,4 +1,4 @@
-package dev.aperture.models.tokenizer;
+package dev.aperture.models.tokenizer.json;
 
 import java.text.Normalizer;
 import java.util.List;
