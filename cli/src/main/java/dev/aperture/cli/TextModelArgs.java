@@ -40,7 +40,7 @@ final class TextModelArgs {
     TextEmbedder load(PrintWriter err) {
         ModelOptions options = backendArgs.options().withBatchSize(batchSize);
         if (model == null) {
-            AllMiniLmL6V2.ModelFiles files = AllMiniLmL6V2.resolve(message -> {
+            AllMiniLmL6V2.OnnxFiles files = AllMiniLmL6V2.resolve(message -> {
                 err.println(message);
                 err.flush();
             });

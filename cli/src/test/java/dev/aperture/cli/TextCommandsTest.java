@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TextCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static AllMiniLmL6V2.ModelFiles model;
+    private static AllMiniLmL6V2.OnnxFiles model;
 
     @TempDir
     Path dir;

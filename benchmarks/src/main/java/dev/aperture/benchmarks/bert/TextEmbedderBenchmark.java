@@ -49,7 +49,7 @@ public class TextEmbedderBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        AllMiniLmL6V2.ModelFiles files = AllMiniLmL6V2.resolve(System.err::println);
+        AllMiniLmL6V2.OnnxFiles files = AllMiniLmL6V2.resolve(System.err::println);
         embedder = TextEmbedder.load(files.onnx(), files.tokenizer(),
                 ModelOptions.defaults().withThreads(threads).withBatchSize(32));
         String[] parts = shape.split("x");

