@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Activation;
+import dev.aperture.models.loading.ConfigFields;
+
+import static dev.aperture.models.loading.ConfigFields.requireHeads;
+import static dev.aperture.models.loading.ConfigFields.requirePositive;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -143,9 +147,9 @@ public record ClipConfig(TextConfig text, VisionConfig vision, int projectionDim
         if (root == null || !root.isObject()) {
             throw new FormatException("config.json must be a JSON object");
         }
-        Fields text = new Fields("text_config", merged(root, "text_config", "text_config_dict"));
-        Fields vision = new Fields("vision_config", merged(root, "vision_config", "vision_config_dict"));
-        Fields top = new Fields("config", root);
+        ConfigFields text = new ConfigFields("text_config", merged(root, "text_config", "text_config_dict"));
+        ConfigFields vision = new ConfigFields("vision_config", merged(root, "vision_config", "vision_config_dict"));
+        ConfigFields top = new ConfigFields("config", root);
         TextConfig textDefaults = TextConfig.defaults();
         VisionConfig visionDefaults = VisionConfig.defaults();
         TextConfig textConfig = new TextConfig(
@@ -188,56 +192,5 @@ public record ClipConfig(TextConfig text, VisionConfig vision, int projectionDim
             result.setAll((ObjectNode) node);
         }
         return result;
-    }
-
-    /** Typed reads of one JSON object's fields, with defaults for absent or null ones. */
-    private record Fields(String where, JsonNode node) {
-        int integer(String name, int fallback) {
-            JsonNode value = node.get(name);
-            if (value == null || value.isNull()) {
-                return fallback;
-            }
-            if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-                throw new FormatException(where + "." + name + " must be an integer, was " + value);
-            }
-            return value.intValue();
-        }
-
-        float decimal(String name, float fallback) {
-            JsonNode value = node.get(name);
-            if (value == null || value.isNull()) {
-                return fallback;
-            }
-            if (!value.isNumber()) {
-                throw new FormatException(where + "." + name + " must be a number, was " + value);
-            }
-            return (float) value.doubleValue();
-        }
-
-        String string(String name, String fallback) {
-            JsonNode value = node.get(name);
-            if (value == null || value.isNull()) {
-                return fallback;
-            }
-            if (!value.isTextual()) {
-                throw new FormatException(where + "." + name + " must be a string, was " + value);
-            }
-            return value.textValue();
-        }
-    }
-
-    private static void requirePositive(String field, int value) {
-        if (value <= 0) {
-            throw new FormatException(field + " must be positive, was " + value);
-        }
-    }
-
-    private static void requireHeads(String where, int hiddenSize, int numHeads) {
-        requirePositive(where + ".hidden_size", hiddenSize);
-        requirePositive(where + ".num_attention_heads", numHeads);
-        if (hiddenSize % numHeads != 0) {
-            throw new FormatException(where + ".hidden_size " + hiddenSize + " is not divisible by num_attention_heads "
-                    + numHeads);
-        }
     }
 }

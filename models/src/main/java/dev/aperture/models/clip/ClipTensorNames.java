@@ -15,10 +15,7 @@ public final class ClipTensorNames {
 
     /** The names of layer {@code index} of the encoder at {@code encoderPrefix}. */
     static BlockTensorNames layer(String encoderPrefix, int index) {
-        String layer = encoderPrefix + ".layers." + index;
-        return new BlockTensorNames(layer + ".self_attn.q_proj", layer + ".self_attn.k_proj",
-                layer + ".self_attn.v_proj", layer + ".self_attn.out_proj", layer + ".layer_norm1",
-                layer + ".mlp.fc1", layer + ".mlp.fc2", layer + ".layer_norm2");
+        return BlockTensorNames.clipStyle(encoderPrefix + ".layers." + index);
     }
 
     /** Every tensor a checkpoint of {@code config} holds, in checkpoint order. */

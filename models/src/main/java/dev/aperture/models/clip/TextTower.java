@@ -3,6 +3,7 @@ package dev.aperture.models.clip;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
+import dev.aperture.models.transformer.HostRows;
 import dev.aperture.models.transformer.ActivationRecorder;
 import dev.aperture.models.transformer.ActivationTap;
 import dev.aperture.models.transformer.Activations;
@@ -10,6 +11,7 @@ import dev.aperture.models.transformer.Encoder;
 import dev.aperture.models.transformer.EncoderConfig;
 import dev.aperture.models.transformer.LayerNorm;
 import dev.aperture.models.transformer.NormPlacement;
+import dev.aperture.models.transformer.TokenEmbeddings;
 import dev.aperture.models.transformer.WeightLoader;
 
 import java.util.ArrayList;
@@ -29,12 +31,12 @@ final class TextTower {
 
     private final Backend backend;
     private final ClipConfig.TextConfig config;
-    private final TextEmbeddings embeddings;
+    private final TokenEmbeddings embeddings;
     private final Encoder encoder;
     private final LayerNorm finalLayerNorm;
     private final LinearWeights textProjection;
 
-    private TextTower(Backend backend, ClipConfig.TextConfig config, TextEmbeddings embeddings, Encoder encoder,
+    private TextTower(Backend backend, ClipConfig.TextConfig config, TokenEmbeddings embeddings, Encoder encoder,
                       LayerNorm finalLayerNorm, LinearWeights textProjection) {
         this.backend = backend;
         this.config = config;
@@ -50,7 +52,8 @@ final class TextTower {
                 text.numHiddenLayers(), text.numAttentionHeads(), text.layerNormEps(), text.activation(),
                 NormPlacement.PRE_NORM, true);
         return new TextTower(weights.backend(), text,
-                TextEmbeddings.load(weights, "text_model.embeddings", text),
+                TokenEmbeddings.load(weights, "text_model.embeddings", "text_config", text.vocabSize(),
+                        text.maxPositionEmbeddings(), text.hiddenSize()),
                 Encoder.load(weights, encoderConfig, i -> ClipTensorNames.layer(ClipTensorNames.TEXT_ENCODER, i)),
                 LayerNorm.load(weights, "text_model.final_layer_norm", encoderConfig),
                 weights.linear("text_projection", false, config.projectionDim(), text.hiddenSize(),
@@ -88,7 +91,7 @@ final class TextTower {
         try (Activations act = encoder.activations(batch.layout(), tap);
              Matrix pooled = backend.allocate(batch.size(), config.hiddenSize());
              Matrix projected = backend.allocate(batch.size(), textProjection.outFeatures())) {
-            embeddings.forward(batch, act.hidden());
+            embeddings.forward(batch.flatIds(), batch.layout().seqLen(), act.hidden());
             act.tap(EMBEDDINGS, act.hidden());
             encoder.forward(act);
             finalLayerNorm.apply(act.hidden(), act.normalized());

@@ -4,6 +4,7 @@ import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
+import dev.aperture.models.transformer.HostRows;
 import dev.aperture.models.transformer.ActivationRecorder;
 import dev.aperture.models.transformer.ActivationTap;
 import dev.aperture.models.transformer.Activations;

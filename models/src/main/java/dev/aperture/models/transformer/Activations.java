@@ -73,25 +73,28 @@ public final class Activations implements AutoCloseable {
         return sublayerOutput;
     }
 
-    Matrix query() {
+    /** Attention's query projections. */
+    public Matrix query() {
         return query;
     }
 
-    Matrix key() {
+    /** Attention's key projections. */
+    public Matrix key() {
         return key;
     }
 
-    Matrix value() {
+    /** Attention's value projections. */
+    public Matrix value() {
         return value;
     }
 
     /** Attention's per-head outputs, concatenated: the input of its output projection. */
-    Matrix context() {
+    public Matrix context() {
         return context;
     }
 
     /** The MLP's widened rows ({@code [rows, intermediate_size]}). */
-    Matrix intermediate() {
+    public Matrix intermediate() {
         return intermediate;
     }
 

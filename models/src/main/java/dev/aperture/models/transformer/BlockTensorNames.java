@@ -16,6 +16,16 @@ import java.util.List;
 public record BlockTensorNames(String query, String key, String value, String attentionOutput, String attentionNorm,
                                String mlpUp, String mlpDown, String mlpNorm) {
 
+    /**
+     * The names of the encoder layer at {@code layer} in the models transformers derived from CLIP (CLIP, SigLIP):
+     * {@code self_attn.q_proj}, ..., {@code layer_norm1}, {@code mlp.fc1}, {@code mlp.fc2}, {@code layer_norm2}.
+     */
+    public static BlockTensorNames clipStyle(String layer) {
+        return new BlockTensorNames(layer + ".self_attn.q_proj", layer + ".self_attn.k_proj",
+                layer + ".self_attn.v_proj", layer + ".self_attn.out_proj", layer + ".layer_norm1",
+                layer + ".mlp.fc1", layer + ".mlp.fc2", layer + ".layer_norm2");
+    }
+
     /** Every tensor name of the block, weights and biases, in checkpoint order. */
     public List<String> tensorNames() {
         List<String> names = new ArrayList<>(16);

@@ -36,7 +36,7 @@ final class EncoderBlock {
         String tapPrefix = "layer" + index + "_";
         MultiHeadAttention attention = MultiHeadAttention.load(weights, names, config, tapPrefix);
         LayerNorm attentionNorm = LayerNorm.load(weights, names.attentionNorm(), config);
-        Mlp mlp = Mlp.load(weights, names, config, tapPrefix);
+        Mlp mlp = Mlp.load(weights, names.mlpUp(), names.mlpDown(), config, tapPrefix);
         LayerNorm mlpNorm = LayerNorm.load(weights, names.mlpNorm(), config);
         return new EncoderBlock(weights.backend(), config.normPlacement(), attentionNorm, attention, mlpNorm, mlp,
                 tapPrefix);

@@ -6,7 +6,7 @@ import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
 
 /** The position-wise feed-forward block: {@code down(activation(up(x)))}, widening to intermediate_size and back. */
-final class Mlp {
+public final class Mlp {
     private final Backend backend;
     private final LinearWeights up;
     private final LinearWeights down;
@@ -22,20 +22,34 @@ final class Mlp {
         this.activationTapName = activationTapName;
     }
 
-    static Mlp load(WeightLoader weights, BlockTensorNames names, EncoderConfig config, String tapPrefix) {
+    /**
+     * The projections {@code upName} ({@code [intermediate, hidden]}) and {@code downName}
+     * ({@code [hidden, intermediate]}), with biases and the config's activation; {@code tapPrefix} starts the name
+     * the activated rows are tapped under.
+     */
+    public static Mlp load(WeightLoader weights, String upName, String downName, EncoderConfig config,
+                           String tapPrefix) {
         int hidden = config.hiddenSize();
         int intermediate = config.intermediateSize();
         return new Mlp(weights.backend(),
-                weights.linear(names.mlpUp(), true, intermediate, hidden, config.mlpFields()),
-                weights.linear(names.mlpDown(), true, hidden, intermediate, config.mlpFields()),
+                weights.linear(upName, true, intermediate, hidden, config.mlpFields()),
+                weights.linear(downName, true, hidden, intermediate, config.mlpFields()),
                 config.activation(), tapPrefix + config.activation().configName());
     }
 
-    /** {@code out = MLP(x)}, row by row. */
+    /** {@code out = MLP(x)}, row by row, widening into the workspace's intermediate rows. */
     void forward(Matrix x, Activations act, Matrix out) {
-        backend.linear(x, up, act.intermediate());
-        backend.activate(activation, act.intermediate());
-        act.tap(activationTapName, act.intermediate());
-        backend.linear(act.intermediate(), down, out);
+        forward(x, act.intermediate(), act::tap, out);
+    }
+
+    /**
+     * {@code out = MLP(x)} for rows outside an encoder's workspace shape (a pooling head's); {@code intermediate} is
+     * {@code [x.rows, intermediate_size]}, overwritten.
+     */
+    public void forward(Matrix x, Matrix intermediate, ActivationTap tap, Matrix out) {
+        backend.linear(x, up, intermediate);
+        backend.activate(activation, intermediate);
+        tap.tap(activationTapName, intermediate);
+        backend.linear(intermediate, down, out);
     }
 }

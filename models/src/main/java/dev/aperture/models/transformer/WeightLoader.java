@@ -48,14 +48,9 @@ public final class WeightLoader {
 
     /** {@code prefix.weight} as {@code [out, in]} and, when {@code withBias}, {@code prefix.bias} as {@code [out]}. */
     public LinearWeights linear(String prefix, boolean withBias, int outFeatures, int inFeatures, String why) {
-        TensorView weight = tensor(prefix + ".weight", why, outFeatures, inFeatures);
-        TensorView bias = withBias ? tensor(prefix + ".bias", why, outFeatures) : null;
+        TensorView weight = view(prefix + ".weight", why, outFeatures, inFeatures);
+        TensorView bias = withBias ? view(prefix + ".bias", why, outFeatures) : null;
         return backend.prepareLinear(weight, bias);
-    }
-
-    /** A weight of any shape, used as a linear layer without bias (a convolution kernel as a matmul). */
-    public LinearWeights linearOfShape(String name, String why, long... shape) {
-        return backend.prepareLinear(tensor(name, why, shape), null);
     }
 
     /** A vector uploaded as a {@code [1, length]} matrix (layer-norm gamma and beta). */
@@ -70,7 +65,21 @@ public final class WeightLoader {
 
     /** The tensor's values as float32 on the host. */
     public float[] floats(String name, String why, long... shape) {
-        return tensor(name, why, shape).toFloatArray();
+        return view(name, why, shape).toFloatArray();
+    }
+
+    /**
+     * Entries {@code [from, to)} along the first dimension of the tensor {@code name} (checked to have {@code shape}),
+     * without copying: how a model takes one of several weights stacked in one tensor (PyTorch's
+     * {@code in_proj_weight} and {@code in_proj_bias} hold the queries', keys' and values' projections).
+     */
+    public TensorView slice(String name, String why, int from, int to, long... shape) {
+        TensorView whole = view(name, why, shape);
+        long entryBytes = whole.dtype().byteCount(whole.elementCount() / shape[0]);
+        long[] sliceShape = shape.clone();
+        sliceShape[0] = to - from;
+        return new TensorView(name + "[" + from + ":" + to + "]", whole.dtype(), sliceShape,
+                whole.data().asSlice(from * entryBytes, (to - from) * entryBytes));
     }
 
     /** A single number stored with shape {@code []} or {@code [1]} (the logit scale). */
@@ -83,7 +92,11 @@ public final class WeightLoader {
         return view.toFloatArray()[0];
     }
 
-    private TensorView tensor(String name, String why, long... expectedShape) {
+    /**
+     * The tensor {@code name}, checked to have {@code expectedShape} ({@code why} names the config fields that imply
+     * it) and a float dtype: for weights a model prepares itself (a convolution kernel used as a matmul).
+     */
+    public TensorView view(String name, String why, long... expectedShape) {
         TensorView view = source.tensor(name);
         if (!Arrays.equals(view.shape(), expectedShape)) {
             throw new ModelMismatchException("Tensor '" + name + "' has shape " + Arrays.toString(view.shape())

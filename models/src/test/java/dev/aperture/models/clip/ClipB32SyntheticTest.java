@@ -1,5 +1,7 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.Golden;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.backend.cpu.CpuBackend;

@@ -1,5 +1,7 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.Golden;
+
 import dev.aperture.models.TestData;
 import dev.aperture.models.Npy;
 import dev.aperture.core.backend.Backend;

@@ -1,17 +1,17 @@
-package dev.aperture.models.clip;
+package dev.aperture.models;
 
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Fixture paths and the max-abs-error comparison every golden test uses (each measured error is printed). */
-final class Golden {
+/** The max-abs-error comparison every golden test uses (each measured error is printed). */
+public final class Golden {
     private Golden() {
     }
 
 
-    static float[] flatten(float[][] rows) {
+    public static float[] flatten(float[][] rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
         float[] flat = new float[rows.length * cols];
         for (int r = 0; r < rows.length; r++) {
@@ -21,7 +21,7 @@ final class Golden {
     }
 
     /** Asserts {@code max |expected − actual| ≤ tolerance} and prints the measured maximum. */
-    static void assertMaxError(String what, float[] expected, float[] actual, double tolerance) {
+    public static void assertMaxError(String what, float[] expected, float[] actual, double tolerance) {
         assertEquals(expected.length, actual.length, what + ": element count");
         double maxError = 0;
         int worst = 0;
@@ -39,7 +39,7 @@ final class Golden {
                 + " (expected " + expected[at] + ", got " + actual[at] + ") exceeds " + tolerance);
     }
 
-    static float[] normalized(float[] vector) {
+    public static float[] normalized(float[] vector) {
         double sum = 0;
         for (float v : vector) {
             sum += (double) v * v;
@@ -53,7 +53,7 @@ final class Golden {
     }
 
     /** {@code scale · normalize(image_i) · normalize(text_j)}, {@code [images, texts]} flattened. */
-    static float[] logitsPerImage(float[][] imageFeatures, float[][] textFeatures, float scale) {
+    public static float[] logitsPerImage(float[][] imageFeatures, float[][] textFeatures, float scale) {
         float[] logits = new float[imageFeatures.length * textFeatures.length];
         for (int i = 0; i < imageFeatures.length; i++) {
             float[] image = normalized(imageFeatures[i]);
@@ -69,7 +69,7 @@ final class Golden {
         return logits;
     }
 
-    static float[][] normalizedRows(float[][] rows) {
+    public static float[][] normalizedRows(float[][] rows) {
         return Arrays.stream(rows).map(Golden::normalized).toArray(float[][]::new);
     }
 }
