@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * CLIP image preprocessing, reproducing Hugging Face's {@code CLIPImageProcessor} (transformers 4.39) running on
- * Pillow 9.4: decode, convert to RGB, resize (shortest edge, Pillow bicubic), center crop, rescale, normalize,
+ * CLIP and SigLIP image preprocessing, reproducing Hugging Face's {@code CLIPImageProcessor} (transformers 4.39) and
+ * {@code SiglipImageProcessor} (5.18) running on Pillow: decode, convert to RGB, resize (CLIP: shortest edge; SigLIP:
+ * to exactly height x width, aspect not kept; both Pillow bicubic), center crop (CLIP only), rescale, normalize,
  * channels-first float32.
  *
  * <p>For PNG (and other losslessly decoded) inputs the output equals HF's {@code pixel_values} to float32

@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The settings of a Hugging Face {@code CLIPImageProcessor}, as read from {@code preprocessor_config.json}.
+ * The settings of a Hugging Face {@code CLIPImageProcessor} or {@code SiglipImageProcessor}, as read from
+ * {@code preprocessor_config.json}; {@code image_processor_type} says which (CLIP's when absent).
  *
- * <p>Field names and defaults follow transformers 4.39: a missing field takes the value
- * {@code CLIPImageProcessor.__init__} gives it (shortest edge 224, crop 224 x 224, bicubic, rescale 1/255, the OpenAI
- * CLIP mean/std, every step enabled). {@code size} is either {@code {"shortest_edge": S}}, {@code {"height": H,
+ * <p>Field names and defaults follow transformers: a missing field takes the value the processor's
+ * {@code __init__} gives it. CLIP's (4.39): shortest edge 224, crop 224 x 224, bicubic, rescale 1/255, the OpenAI CLIP
+ * mean/std, every step enabled. SigLIP's (5.18): resize to exactly 224 x 224 (aspect not kept), bicubic, rescale
+ * 1/255, mean = std = 0.5, and no center crop at all (the processor has none, so {@code do_center_crop} is ignored). {@code size} is either {@code {"shortest_edge": S}}, {@code {"height": H,
  * "width": W}} or a plain int (meaning a shortest edge, as HF's {@code get_size_dict(size, default_to_square=False)}
  * reads it); {@code crop_size} is {@code {"height": H, "width": W}} or a plain int (a square).
  *
@@ -71,10 +73,22 @@ public record ImageProcessorConfig(
         imageStd = List.copyOf(imageStd);
     }
 
+    /** {@code image_processor_type} of SigLIP's processor; the {@code Fast} variant reads the same settings. */
+    public static final String SIGLIP_PROCESSOR = "SiglipImageProcessor";
+
+    /** SigLIP's per-channel mean and standard deviation, HF's {@code IMAGENET_STANDARD_MEAN}/{@code _STD}. */
+    public static final List<Double> IMAGENET_STANDARD = List.of(0.5, 0.5, 0.5);
+
     /** The settings {@code CLIPImageProcessor()} has with no arguments (224 px, bicubic, OpenAI mean/std). */
     public static ImageProcessorConfig defaults() {
         return new ImageProcessorConfig(true, 224, 0, 0, RESAMPLE_BICUBIC, true, 224, 224, true, 1.0 / 255.0, true,
                 OPENAI_CLIP_MEAN, OPENAI_CLIP_STD, true);
+    }
+
+    /** The settings {@code SiglipImageProcessor()} has with no arguments (224 x 224, bicubic, mean = std = 0.5). */
+    public static ImageProcessorConfig siglipDefaults() {
+        return new ImageProcessorConfig(true, 0, 224, 224, RESAMPLE_BICUBIC, false, 224, 224, true, 1.0 / 255.0, true,
+                IMAGENET_STANDARD, IMAGENET_STANDARD, true);
     }
 
     /**
@@ -104,13 +118,16 @@ public record ImageProcessorConfig(
     private record Reader(Path file, JsonNode root) {
 
         ImageProcessorConfig read() {
-            ImageProcessorConfig defaults = defaults();
+            boolean siglip = isSiglip(processorType());
+            ImageProcessorConfig defaults = siglip ? siglipDefaults() : defaults();
             int shortestEdge = defaults.shortestEdge();
-            int resizeHeight = 0;
-            int resizeWidth = 0;
+            int resizeHeight = defaults.resizeHeight();
+            int resizeWidth = defaults.resizeWidth();
             JsonNode size = field("size");
             if (size != null) {
-                if (size.isIntegralNumber()) {
+                if (size.isIntegralNumber() && siglip) {
+                    resizeHeight = resizeWidth = positive(size, "size"); // get_size_dict(default_to_square=True)
+                } else if (size.isIntegralNumber()) {
                     shortestEdge = positive(size, "size");
                 } else if (size.isObject() && size.has("shortest_edge")) {
                     shortestEdge = positive(size.get("shortest_edge"), "size.shortest_edge");
@@ -154,10 +171,28 @@ public record ImageProcessorConfig(
             List<Double> std = channelTriple("image_std", defaults.imageStd(), true);
             return new ImageProcessorConfig(
                     bool("do_resize", true), shortestEdge, resizeHeight, resizeWidth, resample,
-                    bool("do_center_crop", true), cropHeight, cropWidth,
+                    !siglip && bool("do_center_crop", true), cropHeight, cropWidth,
                     bool("do_rescale", true), rescaleFactor,
                     bool("do_normalize", true), mean, std,
                     bool("do_convert_rgb", true));
+        }
+
+        /** {@code image_processor_type}, CLIP's when absent; a processor we do not reproduce is refused here. */
+        private String processorType() {
+            JsonNode node = field("image_processor_type");
+            if (node == null) {
+                return "CLIPImageProcessor";
+            }
+            String type = node.asText();
+            if (type.startsWith("Siglip2ImageProcessor")) {
+                throw error("image_processor_type", type + " (SigLIP 2's variable-resolution NaFlex patches) is not"
+                        + " supported; fixed-resolution SigLIP 2 checkpoints use SiglipImageProcessor");
+            }
+            return type;
+        }
+
+        private static boolean isSiglip(String type) {
+            return type.equals(SIGLIP_PROCESSOR) || type.equals(SIGLIP_PROCESSOR + "Fast");
         }
 
         /** A field's value, or null when absent or JSON null (HF then uses the default). */
