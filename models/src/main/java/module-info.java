@@ -1,9 +1,10 @@
 /**
- * Aperture's models: CLIP and BERT on one shared transformer, their tokenizers and image preprocessing, zero-shot
- * classification, model sources (local folders, the Hugging Face hub and its cache) and checkpoint conversion.
+ * Aperture's models: CLIP, SigLIP and BERT on one shared transformer, their tokenizers and image preprocessing,
+ * zero-shot classification, model sources (local folders, the Hugging Face hub and its cache) and checkpoint
+ * conversion.
  *
- * <p>Exported: what users call ({@code ClipModel}, {@code TextEmbedder}, the zero-shot classifiers, the tokenizers,
- * image preprocessing, {@code ModelSource}, {@code CheckpointConverter}, options and limits). The synthetic models
+ * <p>Exported: what users call ({@code ImageTextModel}, {@code ClipModel}, {@code SiglipModel}, {@code TextEmbedder},
+ * the zero-shot classifiers, the tokenizers, image preprocessing, {@code ModelSource}, {@code CheckpointConverter}, options and limits). The synthetic models
  * are for {@code aperture bench --random} and the benchmarks only, hence the qualified export. Not exported: the
  * shared encoder blocks ({@code transformer}), model lifecycle helpers ({@code loading}) and the ONNX reader behind
  * BERT's ONNX import ({@code bert.onnx}).
@@ -22,6 +23,7 @@ module dev.aperture.models {
     exports dev.aperture.models.bert;
     exports dev.aperture.models.clip;
     exports dev.aperture.models.convert;
+    exports dev.aperture.models.siglip;
     exports dev.aperture.models.image;
     exports dev.aperture.models.source;
     exports dev.aperture.models.tokenizer;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.ApertureException;
 import dev.aperture.models.ImageInput;
-import dev.aperture.models.clip.ClipModel;
+import dev.aperture.models.ImageTextModel;
 import dev.aperture.models.zeroshot.Label;
 import dev.aperture.models.zeroshot.PromptTemplates;
 import dev.aperture.models.zeroshot.ZeroShotClassifier;
@@ -23,8 +23,10 @@ import java.util.concurrent.Callable;
 
 /** {@code aperture classify}: zero-shot classification of images against labels, one JSON line per image. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Rank --labels for each IMAGE by CLIP zero-shot score, printing JSON Lines: "
-                + "{\"image\": ..., \"labels\": [{\"label\": ..., \"score\": ..., \"logit\": ...}, ...]}.")
+        description = "Rank --labels for each IMAGE by zero-shot score (CLIP or SigLIP, as the model's config says), "
+                + "printing JSON Lines: {\"image\": ..., \"scoring\": \"softmax\"|\"sigmoid\", \"labels\": "
+                + "[{\"label\": ..., \"score\": ..., \"logit\": ...}, ...]}. CLIP's scores are a softmax over the "
+                + "labels; SigLIP's are each label's own sigmoid.")
 final class ClassifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,7 +40,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--template", paramLabel = "T",
             description = "Prompt template with {} for the label (repeatable; several are ensembled). "
-                    + "Default: \"a photo of a {}.\"; \"{}\" uses the labels verbatim.")
+                    + "Default: the family's, \"a photo of a {}.\" (CLIP) or \"This is a photo of {}.\" (SigLIP); "
+                    + "\"{}\" uses the labels verbatim.")
     List<String> templates;
 
     @Option(names = "--templates", paramLabel = "PRESET",
@@ -59,12 +62,12 @@ final class ClassifyCommand implements Callable<Integer> {
         if (templates != null && preset != null) {
             throw new ParameterException(spec.commandLine(), "Give --template or --templates, not both");
         }
-        List<String> chosenTemplates = preset != null ? PromptTemplates.preset(preset)
-                : templates != null ? templates : PromptTemplates.DEFAULT;
         PrintWriter err = spec.commandLine().getErr();
         JsonLines out = new JsonLines(spec.commandLine().getOut());
         int failures = 0;
-        try (ClipModel model = modelArgs.loadClip()) {
+        try (ImageTextModel model = modelArgs.loadImageTextModel()) {
+            List<String> chosenTemplates = preset != null ? PromptTemplates.preset(preset)
+                    : templates != null ? templates : model.defaultTemplates();
             ZeroShotClassifier classifier = new ZeroShotClassifier(model, chosenTemplates);
             // One image at a time, so one unreadable file is reported and the others still get their line.
             for (int i = 0; i < images.size(); i++) {
@@ -87,6 +90,7 @@ final class ClassifyCommand implements Callable<Integer> {
     private ObjectNode resultLine(JsonLines out, Path image, List<Label> ranked) {
         ObjectNode line = out.newObject();
         line.put("image", image.toString());
+        line.put("scoring", ranked.getFirst().scoring().jsonName());
         ArrayNode list = line.putArray("labels");
         int count = top == null ? ranked.size() : Math.min(top, ranked.size());
         for (Label label : ranked.subList(0, count)) {

@@ -3,9 +3,9 @@ package dev.aperture.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.models.ImageInput;
+import dev.aperture.models.ImageTextModel;
 import dev.aperture.models.bert.TextEmbedder;
 import dev.aperture.models.source.HubOptions;
-import dev.aperture.models.clip.ClipModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +66,7 @@ final class EmbedCommand implements Callable<Integer> {
         HubOptions hub = modelArgs.location.hub.hubOptions();
         if (TextModelKind.isSentenceEmbeddingModel(model, hub)) {
             if (!images.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--image needs a CLIP model; "
+                throw new ParameterException(spec.commandLine(), "--image needs a CLIP or SigLIP model; "
                         + model + " is a text-only (BERT) model");
             }
             try (TextEmbedder embedder = Files.exists(Path.of(model))
@@ -76,9 +76,9 @@ final class EmbedCommand implements Callable<Integer> {
                 imageEmbeddings = new float[0][];
             }
         } else {
-            try (ClipModel clip = modelArgs.loadClip()) {
-                textEmbeddings = clip.embedTexts(texts, new StderrProgress(err, "texts"));
-                imageEmbeddings = clip.embedImages(images, new StderrProgress(err, "images"));
+            try (ImageTextModel imageText = modelArgs.loadImageTextModel()) {
+                textEmbeddings = imageText.embedTexts(texts, new StderrProgress(err, "texts"));
+                imageEmbeddings = imageText.embedImages(images, new StderrProgress(err, "images"));
             }
         }
         writeLines(textEmbeddings, imageEmbeddings);

@@ -1,7 +1,7 @@
 package dev.aperture.cli;
 
+import dev.aperture.models.ImageTextModel;
 import dev.aperture.models.ModelOptions;
-import dev.aperture.models.clip.ClipModel;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -21,7 +21,8 @@ final class ModelArgs {
         return backendArgs.options().withBatchSize(batchSize);
     }
 
-    ClipModel loadClip() {
-        return ClipModel.load(location.resolve(), options());
+    /** The CLIP or SigLIP model {@code --model} names (config.json's {@code model_type} says which). */
+    ImageTextModel loadImageTextModel() {
+        return ImageTextModel.load(location.model, options(), location.hub.hubOptions());
     }
 }

@@ -1,5 +1,6 @@
 package dev.aperture.cli;
 
+import dev.aperture.models.source.ModelFiles;
 import dev.aperture.models.source.ModelSource;
 import dev.aperture.models.source.ResolvedModel;
 import picocli.CommandLine.Mixin;
@@ -18,5 +19,10 @@ final class ModelLocation {
     /** Where the model's files are, downloading them first when --model is a hub id. */
     ResolvedModel resolve() {
         return ModelSource.resolve(model, hub.hubOptions());
+    }
+
+    /** As {@link #resolve()}, fetching the files another model family needs. */
+    ResolvedModel resolve(ModelFiles files) {
+        return ModelSource.resolve(model, hub.hubOptions().withFiles(files));
     }
 }

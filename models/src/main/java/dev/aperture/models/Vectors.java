@@ -22,6 +22,15 @@ public final class Vectors {
         return out;
     }
 
+    /** Each row {@link #normalized}, in a new array. */
+    public static float[][] normalizedRows(float[][] rows) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = normalized(rows[i]);
+        }
+        return out;
+    }
+
     /** Dot product, accumulated in double. */
     public static double dot(float[] a, float[] b) {
         if (a.length != b.length) {

@@ -3,6 +3,7 @@ package dev.aperture.models.clip;
 import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.models.ImageInput;
+import dev.aperture.models.ImageTextModel;
 import dev.aperture.models.InputLimits;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.ProgressListener;
@@ -16,10 +17,11 @@ import dev.aperture.models.source.ResolvedModel;
 import dev.aperture.models.tokenizer.TokenBatch;
 import dev.aperture.models.tokenizer.bpe.ClipTokenizer;
 import dev.aperture.models.tokenizer.bpe.Padding;
+import dev.aperture.models.zeroshot.PromptTemplates;
+import dev.aperture.models.zeroshot.Scoring;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,7 +39,7 @@ import java.util.List;
  * takes the write lock. Calls made after close, and calls in flight when it happens (at their next batch), fail
  * with an {@link InputException} saying the model is closed; none sees freed memory or returns partial results.
  */
-public final class ClipModel implements AutoCloseable {
+public final class ClipModel implements ImageTextModel {
     private final Path directory;
     private final Backend backend;
     /** Null once closed, so the weights can be collected even while callers still hold this object. */
@@ -116,7 +118,7 @@ public final class ClipModel implements AutoCloseable {
         return config;
     }
 
-    /** The limits inputs are checked against. */
+    @Override
     public InputLimits limits() {
         return limits;
     }
@@ -138,64 +140,70 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /** The temperature: {@code exp(logit_scale)}; logits are this times the cosine similarity. */
+    @Override
     public float logitScale() {
         return logitScale;
     }
 
-    /** L2-normalized text embeddings, one per text, in order. */
-    public float[][] embedTexts(List<String> texts) {
-        return embedTexts(texts, ProgressListener.NONE);
+    @Override
+    public String family() {
+        return "clip";
+    }
+
+    @Override
+    public int embeddingSize() {
+        return config.projectionDim();
+    }
+
+    /** 0: CLIP's logits are the scaled cosines alone. */
+    @Override
+    public float logitBias() {
+        return 0f;
+    }
+
+    /** A softmax over the labels, as CLIP's contrastive loss trained it. */
+    @Override
+    public Scoring scoring() {
+        return Scoring.SOFTMAX;
+    }
+
+    /** {@code "a photo of a {}."}, the CLIP paper's. */
+    @Override
+    public List<String> defaultTemplates() {
+        return PromptTemplates.DEFAULT;
     }
 
     /** L2-normalized text embeddings, reporting progress after each batch. */
+    @Override
     public float[][] embedTexts(List<String> texts, ProgressListener progress) {
-        return normalizedRows(embedTextsUnnormalized(texts, progress));
+        return Vectors.normalizedRows(embedTextsUnnormalized(texts, progress));
     }
 
     /** Projected text features before normalization ({@code get_text_features}). */
     public float[][] embedTextsUnnormalized(List<String> texts, ProgressListener progress) {
         lifecycle.checkOpen();
         limits.checkTexts(texts);
-        float[][] out = new float[texts.size()][];
-        for (int start = 0; start < texts.size(); start += batchSize) {
-            int end = Math.min(texts.size(), start + batchSize);
+        return lifecycle.runInBatches(texts, batchSize, progress, batch -> {
             // Padding to the longest text only: the towers stop at the last EOS anyway.
-            TokenBatch batch = tokenizer.encodeBatch(texts.subList(start, end), Padding.LONGEST);
-            float[][] features = lifecycle.runBatch(start, texts.size(),
-                    () -> towers.encodeText(batch.ids(), batch.attentionMask()));
-            System.arraycopy(features, 0, out, start, features.length);
-            progress.progress(end, texts.size());
-        }
-        return out;
-    }
-
-    /** L2-normalized image embeddings, one per image, in order. */
-    public float[][] embedImages(List<ImageInput> images) {
-        return embedImages(images, ProgressListener.NONE);
+            TokenBatch tokens = tokenizer.encodeBatch(batch, Padding.LONGEST);
+            return () -> towers.encodeText(tokens.ids(), tokens.attentionMask());
+        });
     }
 
     /** L2-normalized image embeddings, reporting progress after each batch. */
+    @Override
     public float[][] embedImages(List<ImageInput> images, ProgressListener progress) {
-        return normalizedRows(embedImagesUnnormalized(images, progress));
+        return Vectors.normalizedRows(embedImagesUnnormalized(images, progress));
     }
 
     /** Projected image features before normalization ({@code get_image_features}). */
     public float[][] embedImagesUnnormalized(List<ImageInput> images, ProgressListener progress) {
         lifecycle.checkOpen();
         limits.checkInputCount(images, "images");
-        float[][] out = new float[images.size()][];
-        for (int start = 0; start < images.size(); start += batchSize) {
-            int end = Math.min(images.size(), start + batchSize);
-            List<float[]> pixels = new ArrayList<>(end - start);
-            for (ImageInput image : images.subList(start, end)) {
-                pixels.add(preprocess(image));
-            }
-            float[][] features = lifecycle.runBatch(start, images.size(),
-                    () -> towers.encodeImages(pixels.toArray(float[][]::new)));
-            System.arraycopy(features, 0, out, start, features.length);
-            progress.progress(end, images.size());
-        }
-        return out;
+        return lifecycle.runInBatches(images, batchSize, progress, batch -> {
+            float[][] pixels = batch.stream().map(preprocessor::preprocess).toArray(float[][]::new);
+            return () -> towers.encodeImages(pixels);
+        });
     }
 
     /** The normalized embedding of one image. */
@@ -206,22 +214,6 @@ public final class ClipModel implements AutoCloseable {
     /** The normalized embedding of one text. */
     public float[] embedText(String text) {
         return embedTexts(List.of(text))[0];
-    }
-
-    private float[] preprocess(ImageInput image) {
-        return switch (image) {
-            case ImageInput.FromFile file -> preprocessor.preprocess(file.file());
-            case ImageInput.FromBytes bytes -> preprocessor.preprocess(bytes.encoded(), bytes.name());
-            case ImageInput.FromBufferedImage decoded -> preprocessor.preprocess(decoded.image());
-        };
-    }
-
-    private static float[][] normalizedRows(float[][] rows) {
-        float[][] out = new float[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = Vectors.normalized(rows[i]);
-        }
-        return out;
     }
 
     /**

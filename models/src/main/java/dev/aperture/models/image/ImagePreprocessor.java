@@ -3,6 +3,7 @@ package dev.aperture.models.image;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.InputException;
 import dev.aperture.core.ResourceLimitException;
+import dev.aperture.models.ImageInput;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -132,6 +133,15 @@ public final class ImagePreprocessor {
      */
     public float[] preprocess(BufferedImage image) {
         return process(decoder.fromBufferedImage(image, "BufferedImage"), "BufferedImage");
+    }
+
+    /** Preprocesses an image of any of the forms {@link ImageInput} holds. */
+    public float[] preprocess(ImageInput image) {
+        return switch (image) {
+            case ImageInput.FromFile file -> preprocess(file.file());
+            case ImageInput.FromBytes bytes -> preprocess(bytes.encoded(), bytes.name());
+            case ImageInput.FromBufferedImage decoded -> preprocess(decoded.image());
+        };
     }
 
     /** Decode step alone (package-private, for tests): the RGB bytes Pillow's {@code convert("RGB")} gives. */

@@ -1,9 +1,13 @@
 package dev.aperture.models.loading;
 
 import dev.aperture.core.InputException;
+import dev.aperture.models.ProgressListener;
+
+import java.util.List;
 
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +46,26 @@ public final class ModelLifecycle {
         } finally {
             read.unlock();
         }
+    }
+
+    /**
+     * Encodes {@code inputs} in batches of {@code batchSize}, in order: {@code prepare} turns each batch into the
+     * encoder call (tokenizing or decoding first, outside the lock), which then runs as {@link #runBatch}; progress
+     * is reported after each batch.
+     *
+     * @return one row per input
+     */
+    public <T> float[][] runInBatches(List<T> inputs, int batchSize, ProgressListener progress,
+                                      Function<List<T>, Supplier<float[][]>> prepare) {
+        float[][] out = new float[inputs.size()][];
+        for (int start = 0; start < inputs.size(); start += batchSize) {
+            int end = Math.min(inputs.size(), start + batchSize);
+            Supplier<float[][]> encode = prepare.apply(inputs.subList(start, end));
+            float[][] rows = runBatch(start, inputs.size(), encode);
+            System.arraycopy(rows, 0, out, start, rows.length);
+            progress.progress(end, inputs.size());
+        }
+        return out;
     }
 
     /** Fails fast, before any work, when the model is closed. */

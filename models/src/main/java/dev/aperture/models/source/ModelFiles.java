@@ -53,6 +53,19 @@ public record ModelFiles(List<String> required, List<String> optional, List<List
     }
 
     /**
+     * The files a transformers SigLIP model needs: config.json, its weights, {@code spiece.model} (SigLIP) or
+     * {@code tokenizer.json} (SigLIP 2), all of them when present; tokenizer_config.json, special_tokens_map.json and
+     * preprocessor_config.json when present.
+     */
+    public static ModelFiles siglip() {
+        return new ModelFiles(
+                List.of("config.json"),
+                List.of("tokenizer_config.json", "special_tokens_map.json", "preprocessor_config.json"),
+                List.of(List.of("spiece.model"), List.of("tokenizer.json")),
+                "model");
+    }
+
+    /**
      * The files a sentence-transformers (BERT-family) model needs: config.json, tokenizer.json and its weights;
      * sentence-transformers' pooling and length settings ({@code modules.json}, {@code 1_Pooling/config.json},
      * {@code sentence_bert_config.json}, {@code config_sentence_transformers.json}) and the tokenizer's side files

@@ -4,7 +4,7 @@ import dev.aperture.core.InputException;
 import dev.aperture.core.ResourceLimitException;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.Vectors;
-import dev.aperture.models.clip.ClipModel;
+import dev.aperture.models.ImageTextModel;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,9 +18,11 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
- * Zero-shot image classification with CLIP: each label becomes one or more prompts ("a photo of a {}."), the
- * image's embedding is compared with each label's, and the logits {@code exp(logit_scale) · cos} go through a
- * softmax over the labels.
+ * Zero-shot image classification with any {@link ImageTextModel} (CLIP, SigLIP): each label becomes one or more
+ * prompts (by default the model family's own: "a photo of a {}." for CLIP, "This is a photo of {}." for SigLIP), the
+ * image's embedding is compared with each label's, and the logits {@code exp(logit_scale) · cos + logit_bias} become
+ * scores as the model was trained: a softmax over the labels for CLIP, an independent sigmoid per label for SigLIP
+ * ({@link ImageTextModel#scoring()}; each {@link Label} says which).
  *
  * <p>With several templates a label's embedding is the CLIP paper's prompt ensemble: embed every prompt,
  * normalize each, average, renormalize.
@@ -38,7 +40,7 @@ public final class ZeroShotClassifier {
      */
     public static final int DEFAULT_LABEL_CACHE_SIZE = 32_768;
 
-    private final ClipModel model;
+    private final ImageTextModel model;
     private final List<String> templates;
     /** Embeds prompts; {@code model::embedTexts} except in tests that count the calls. */
     private final Function<List<String>, float[][]> promptEmbedder;
@@ -50,13 +52,13 @@ public final class ZeroShotClassifier {
     /** Labels some thread is embedding now; a label is in {@link #cached} or here, never both. */
     private final Map<String, CompletableFuture<float[]>> inFlight = new HashMap<>();
 
-    /** A classifier with the default template {@code "a photo of a {}."}. */
-    public ZeroShotClassifier(ClipModel model) {
-        this(model, PromptTemplates.DEFAULT);
+    /** A classifier with the model family's default template ({@link ImageTextModel#defaultTemplates()}). */
+    public ZeroShotClassifier(ImageTextModel model) {
+        this(model, model.defaultTemplates());
     }
 
     /** A classifier with these templates; each must contain {@code {}}. */
-    public ZeroShotClassifier(ClipModel model, List<String> templates) {
+    public ZeroShotClassifier(ImageTextModel model, List<String> templates) {
         this(model, templates, DEFAULT_LABEL_CACHE_SIZE);
     }
 
@@ -64,12 +66,12 @@ public final class ZeroShotClassifier {
      * A classifier with these templates that caches the embeddings of at most {@code labelCacheSize} labels
      * (0: none; each call embeds its labels).
      */
-    public ZeroShotClassifier(ClipModel model, List<String> templates, int labelCacheSize) {
+    public ZeroShotClassifier(ImageTextModel model, List<String> templates, int labelCacheSize) {
         this(model, templates, labelCacheSize, model::embedTexts);
     }
 
     /** As above, with the function that embeds prompts given (tests wrap {@code model::embedTexts} to count calls). */
-    ZeroShotClassifier(ClipModel model, List<String> templates, int labelCacheSize,
+    ZeroShotClassifier(ImageTextModel model, List<String> templates, int labelCacheSize,
                        Function<List<String>, float[][]> promptEmbedder) {
         if (labelCacheSize < 0) {
             throw new InputException("Label cache size must be 0 or more, got " + labelCacheSize);
@@ -245,22 +247,15 @@ public final class ZeroShotClassifier {
     }
 
     private List<Label> rank(float[] imageVector, List<String> labels, float[][] labelVectors) {
-        double scale = model.logitScale();
         double[] logits = new double[labels.size()];
-        double maxLogit = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < logits.length; i++) {
-            logits[i] = scale * Vectors.dot(imageVector, labelVectors[i]);
-            maxLogit = Math.max(maxLogit, logits[i]);
+            logits[i] = model.logitScale() * Vectors.dot(imageVector, labelVectors[i]) + model.logitBias();
         }
-        double sum = 0;
-        double[] exps = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            exps[i] = Math.exp(logits[i] - maxLogit);
-            sum += exps[i];
-        }
+        Scoring scoring = model.scoring();
+        double[] scores = scoring.scores(logits);
         List<Label> ranked = new ArrayList<>(logits.length);
         for (int i = 0; i < logits.length; i++) {
-            ranked.add(new Label(labels.get(i), exps[i] / sum, logits[i]));
+            ranked.add(new Label(labels.get(i), scores[i], logits[i], scoring));
         }
         ranked.sort(Comparator.comparingDouble(Label::score).reversed());
         return ranked;
