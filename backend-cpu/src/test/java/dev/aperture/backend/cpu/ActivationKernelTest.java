@@ -51,6 +51,29 @@ class ActivationKernelTest {
     }
 
     @Test
+    void vectorTanhGeluIsWithinAFewUlpsOfTheDoubleFormulaFromMinus12To12() {
+        int count = 1_000_003;
+        float[] x = new float[count];
+        for (int i = 0; i < count; i++) {
+            x[i] = -12f + 24f * i / (count - 1);
+        }
+        float[] actual = x.clone();
+        ActivationKernel.geluTanh(actual, 0, count);
+        double worst = 0;
+        for (int i = 0; i < count; i++) {
+            double v = x[i];
+            double exact = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+            worst = Math.max(worst, Math.abs(actual[i] - exact) / Math.max(1, Math.abs(v)));
+        }
+        assertTrue(worst <= 3e-7, "worst error / max(1, |x|): " + worst);
+        float[] extremes = {-1e30f, 1e30f, Float.NaN};
+        ActivationKernel.geluTanh(extremes, 0, extremes.length);
+        assertTrue(Math.abs(extremes[0]) <= 1e-8, "x = -1e30 gives " + extremes[0]);
+        assertEquals(1e30f, extremes[1]);
+        assertTrue(Float.isNaN(extremes[2]));
+    }
+
+    @Test
     void appliesEachActivationToAwkwardlySizedMatrix() {
         int rows = 13;
         int cols = 37;
