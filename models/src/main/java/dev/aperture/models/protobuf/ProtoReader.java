@@ -5,6 +5,7 @@ import dev.aperture.core.FormatException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -110,12 +111,26 @@ public final class ProtoReader {
         return new ProtoReader(readLengthDelimited(), source);
     }
 
+    /** A string field, which protobuf defines as UTF-8; malformed UTF-8 is a {@link FormatException}. */
     public String readString() {
         MemorySegment slice = readLengthDelimited();
         if (slice.byteSize() > Integer.MAX_VALUE - 8) {
             throw malformed("string of " + slice.byteSize() + " bytes");
         }
-        return new String(slice.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(slice.asByteBuffer()).toString();
+        } catch (CharacterCodingException e) {
+            throw malformed("string field that is not valid UTF-8");
+        }
+    }
+
+    /** A bytes field, copied. */
+    public byte[] readBytes() {
+        MemorySegment slice = readLengthDelimited();
+        if (slice.byteSize() > Integer.MAX_VALUE - 8) {
+            throw malformed("bytes field of " + slice.byteSize() + " bytes");
+        }
+        return slice.toArray(ValueLayout.JAVA_BYTE);
     }
 
     public float readFixed32Float() {
