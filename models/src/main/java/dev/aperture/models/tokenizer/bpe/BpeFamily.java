@@ -43,24 +43,14 @@ final class BpeFamily implements TokenizerFamily<BpeModel> {
     @Override
     public BpeModel model(JsonNode model, TokenizerJsonReader file) {
         Map<String, Integer> vocab = file.vocab(model.path("vocab"), "model.vocab");
-        if (!TokenizerJsonReader.isAbsent(model.get("dropout")) && model.get("dropout").asDouble() != 0.0) {
-            throw file.error("model.dropout", "is set; BPE dropout is random and not supported");
-        }
+        file.requireNoDropout(model);
         if (model.path("byte_fallback").asBoolean(false)) {
             throw file.error("model.byte_fallback", "is true; not supported");
         }
         String prefix = model.path("continuing_subword_prefix").isTextual()
                 ? model.path("continuing_subword_prefix").asText() : "";
         String suffix = model.path("end_of_word_suffix").isTextual() ? model.path("end_of_word_suffix").asText() : "";
-        int unkId = -1;
-        if (model.path("unk_token").isTextual()) {
-            Integer id = vocab.get(model.path("unk_token").asText());
-            if (id == null) {
-                throw file.error("model.unk_token", "\"" + model.path("unk_token").asText()
-                        + "\" is not in the vocabulary");
-            }
-            unkId = id;
-        }
+        int unkId = file.unknownTokenId(model, vocab);
         PairMergeTable merges = MergeRules.fromJson(model.path("merges"), vocab, prefix, file);
         return new BpeModel(vocab, merges, unkId, model.path("fuse_unk").asBoolean(false),
                 model.path("ignore_merges").asBoolean(false), prefix, suffix);

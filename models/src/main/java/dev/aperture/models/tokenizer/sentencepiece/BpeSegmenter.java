@@ -4,7 +4,6 @@ import dev.aperture.models.tokenizer.json.IntList;
 import dev.aperture.models.tokenizer.merge.BpeMerge;
 import dev.aperture.models.tokenizer.merge.PairMergeTable;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +31,7 @@ final class BpeSegmenter implements PieceSegmenter {
         this.pieceIds = model.textPieceIds();
         this.pieces = model.pieces();
         this.unkId = model.unkId();
-        List<String> frozen = new ArrayList<>();
-        for (int id = 0; id < model.size(); id++) {
-            if (model.types()[id] == SentencePieceModel.PieceType.USER_DEFINED) {
-                frozen.add(pieces[id]);
-            }
-        }
+        List<String> frozen = model.userDefinedPieces();
         frozen.sort((a, b) -> b.length() - a.length());
         this.userDefined = frozen.toArray(String[]::new);
         this.merges = mergeTable(model, pieceIds);

@@ -43,23 +43,13 @@ final class GemmaBpeFamily implements TokenizerFamily<ByteFallbackBpe> {
     @Override
     public ByteFallbackBpe model(JsonNode model, TokenizerJsonReader file) {
         Map<String, Integer> vocab = file.vocab(model.path("vocab"), "model.vocab");
-        if (!TokenizerJsonReader.isAbsent(model.get("dropout")) && model.get("dropout").asDouble() != 0.0) {
-            throw file.error("model.dropout", "is set; BPE dropout is random and not supported");
-        }
+        file.requireNoDropout(model);
         for (String affix : new String[] {"continuing_subword_prefix", "end_of_word_suffix"}) {
             if (model.path(affix).isTextual() && !model.path(affix).asText().isEmpty()) {
                 throw file.error("model." + affix, "is set; a " + name() + " tokenizer supports none");
             }
         }
-        int unkId = -1;
-        if (model.path("unk_token").isTextual()) {
-            Integer id = vocab.get(model.path("unk_token").asText());
-            if (id == null) {
-                throw file.error("model.unk_token", "\"" + model.path("unk_token").asText()
-                        + "\" is not in the vocabulary");
-            }
-            unkId = id;
-        }
+        int unkId = file.unknownTokenId(model, vocab);
         PairMergeTable merges = MergeRules.fromJson(model.path("merges"), vocab, "", file);
         return new ByteFallbackBpe(vocab, merges, unkId, model.path("fuse_unk").asBoolean(false),
                 model.path("byte_fallback").asBoolean(false), model.path("ignore_merges").asBoolean(false));

@@ -3,8 +3,6 @@ package dev.aperture.models.tokenizer.sentencepiece;
 import dev.aperture.models.tokenizer.json.IntList;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A SentencePiece model as {@code SentencePieceProcessor::Encode} runs it: normalize, segment (unigram or BPE), then
@@ -23,15 +21,9 @@ final class SentencePieceEncoder {
      */
     SentencePieceEncoder(SentencePieceModel model, boolean addDummyPrefix) {
         this.model = model;
-        List<String> userDefined = new ArrayList<>();
-        for (int id = 0; id < model.size(); id++) {
-            if (model.types()[id] == SentencePieceModel.PieceType.USER_DEFINED) {
-                userDefined.add(model.pieces()[id]);
-            }
-        }
         SentencePieceModel.NormalizerSpec spec = addDummyPrefix ? model.normalizer()
                 : model.normalizer().withoutDummyPrefix();
-        this.normalizer = new SentencePieceNormalizer(spec, userDefined, model.source());
+        this.normalizer = new SentencePieceNormalizer(spec, model.userDefinedPieces(), model.source());
         this.segmenter = switch (model.algorithm()) {
             case UNIGRAM -> new UnigramSegmenter(model);
             case BPE -> new BpeSegmenter(model);

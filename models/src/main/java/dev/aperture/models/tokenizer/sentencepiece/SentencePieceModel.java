@@ -280,6 +280,17 @@ record SentencePieceModel(String[] pieces, float[] scores, PieceType[] types, Al
         return ids;
     }
 
+    /** The USER_DEFINED pieces, which text keeps whole. */
+    List<String> userDefinedPieces() {
+        List<String> userDefined = new ArrayList<>();
+        for (int id = 0; id < pieces.length; id++) {
+            if (types[id] == PieceType.USER_DEFINED) {
+                userDefined.add(pieces[id]);
+            }
+        }
+        return userDefined;
+    }
+
     /** Number of pieces, the vocabulary size. */
     int size() {
         return pieces.length;

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -70,7 +71,7 @@ class SpieceModelHostileTest {
         Path file = dir.resolve("spiece.model");
         Files.write(file, model);
         Files.copy(SiglipFixture.unigram().dir().resolve("tokenizer_config.json"),
-                dir.resolve("tokenizer_config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                dir.resolve("tokenizer_config.json"), StandardCopyOption.REPLACE_EXISTING);
         FormatException e = assertThrows(FormatException.class, () -> SiglipTokenizer.load(dir));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
