@@ -28,6 +28,7 @@ module dev.aperture.models {
     exports dev.aperture.models.source;
     exports dev.aperture.models.tokenizer;
     exports dev.aperture.models.tokenizer.bpe;
+    exports dev.aperture.models.tokenizer.sentencepiece;
     exports dev.aperture.models.tokenizer.wordpiece;
     exports dev.aperture.models.zeroshot;
 

@@ -6,6 +6,7 @@ import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.core.tensor.TensorView;
+import dev.aperture.models.protobuf.ProtoReader;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -78,7 +79,7 @@ public final class OnnxModel implements TensorSource {
 
     private static OnnxModel parse(Path file, Arena arena, MemorySegment bytes) {
         String source = file.toString();
-        ProtoReader model = new ProtoReader(bytes, source);
+        ProtoReader model = new ProtoReader(bytes, "ONNX file " + source);
         MemorySegment graph = null;
         String producer = "";
         while (model.hasMore()) {
@@ -94,7 +95,7 @@ public final class OnnxModel implements TensorSource {
         }
         Map<String, TensorView> initializers = new LinkedHashMap<>();
         List<OnnxNode> nodes = new ArrayList<>();
-        ProtoReader graphReader = new ProtoReader(graph, source);
+        ProtoReader graphReader = new ProtoReader(graph, "ONNX file " + source);
         while (graphReader.hasMore()) {
             int tag = graphReader.readTag();
             switch (ProtoReader.fieldNumber(tag)) {

@@ -3,6 +3,7 @@ package dev.aperture.models.bert.onnx;
 import dev.aperture.core.FormatException;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorView;
+import dev.aperture.models.protobuf.ProtoReader;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;

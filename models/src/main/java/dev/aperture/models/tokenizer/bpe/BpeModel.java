@@ -1,6 +1,8 @@
 package dev.aperture.models.tokenizer.bpe;
 
 import dev.aperture.core.InputException;
+import dev.aperture.models.tokenizer.merge.BpeMerge;
+import dev.aperture.models.tokenizer.merge.PairMergeTable;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -9,10 +11,8 @@ import java.util.Map;
  * Byte-level BPE over one word, reproducing the Hugging Face {@code tokenizers} BPE model (no dropout).
  *
  * <p>A word starts as one symbol per UTF-8 byte (its byte-level character; the first symbol gets no continuing
- * prefix, the last gets the end-of-word suffix, CLIP's "&lt;/w&gt;"). Then, exactly like the Rust
- * {@code Word::merge_all}, a min-heap of (rank, position) candidates is drained: the lowest-ranked adjacent pair
- * merges first, ties go to the leftmost, stale candidates are skipped, and each merge proposes the two new pairs it
- * forms with its neighbours. That is O(n log n) in the word length, so a multi-megabyte "word" stays tractable.
+ * prefix, the last gets the end-of-word suffix, CLIP's "&lt;/w&gt;"). Then the
+ * shared {@link BpeMerge} loop merges them by rank, exactly like the Rust {@code Word::merge_all}.
  */
 final class BpeModel {
     private final Map<String, Integer> vocab;
@@ -64,7 +64,7 @@ final class BpeModel {
             }
         }
         int[] ids = initialSymbols(utf8);
-        return mergeAll(ids, ids.length);
+        return BpeMerge.mergeAll(ids, ids.length, merges);
     }
 
     private String wholeWordText(byte[] utf8) {
@@ -99,114 +99,5 @@ final class BpeModel {
             previousWasUnk = true;
         }
         return count == n ? ids : Arrays.copyOf(ids, count);
-    }
-
-    private int[] mergeAll(int[] ids, int n) {
-        if (n < 2) {
-            return ids;
-        }
-        int[] prev = new int[n];
-        int[] next = new int[n];
-        boolean[] removed = new boolean[n];
-        LongMinHeap candidates = new LongMinHeap(n);
-        for (int i = 0; i < n; i++) {
-            prev[i] = i - 1;
-            next[i] = i + 1 < n ? i + 1 : -1;
-            if (i + 1 < n) {
-                offer(candidates, ids[i], ids[i + 1], i);
-            }
-        }
-        int alive = n;
-        while (!candidates.isEmpty()) {
-            long top = candidates.poll();
-            int pos = (int) top;
-            int rank = (int) (top >>> 32);
-            int right = next[pos];
-            if (removed[pos] || right < 0) {
-                continue;
-            }
-            int currentRank = merges.rank(ids[pos], ids[right]);
-            // Stale candidate: the pair changed since it was queued (same test as Rust: compare produced ids).
-            if (currentRank < 0 || merges.mergedId(currentRank) != merges.mergedId(rank)) {
-                continue;
-            }
-            ids[pos] = merges.mergedId(rank);
-            removed[right] = true;
-            alive--;
-            next[pos] = next[right];
-            if (next[pos] >= 0) {
-                prev[next[pos]] = pos;
-            }
-            if (prev[pos] >= 0) {
-                offer(candidates, ids[prev[pos]], ids[pos], prev[pos]);
-            }
-            if (next[pos] >= 0) {
-                offer(candidates, ids[pos], ids[next[pos]], pos);
-            }
-        }
-        int[] result = new int[alive];
-        for (int i = 0, out = 0; i >= 0; i = next[i]) {
-            result[out++] = ids[i];
-        }
-        return result;
-    }
-
-    private void offer(LongMinHeap candidates, int left, int right, int position) {
-        int rank = merges.rank(left, right);
-        if (rank >= 0) {
-            candidates.add(((long) rank << 32) | position);
-        }
-    }
-
-    /** A binary min-heap of longs; (rank << 32 | position) orders by rank, then position, as Rust's Merge does. */
-    private static final class LongMinHeap {
-        private long[] heap;
-        private int size;
-
-        LongMinHeap(int capacity) {
-            heap = new long[Math.max(4, capacity)];
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        void add(long value) {
-            if (size == heap.length) {
-                heap = Arrays.copyOf(heap, heap.length + (heap.length >> 1));
-            }
-            int i = size++;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (heap[parent] <= value) {
-                    break;
-                }
-                heap[i] = heap[parent];
-                i = parent;
-            }
-            heap[i] = value;
-        }
-
-        long poll() {
-            long top = heap[0];
-            long last = heap[--size];
-            int i = 0;
-            int half = size >>> 1;
-            while (i < half) {
-                int child = 2 * i + 1;
-                if (child + 1 < size && heap[child + 1] < heap[child]) {
-                    child++;
-                }
-                if (last <= heap[child]) {
-                    break;
-                }
-                heap[i] = heap[child];
-                i = child;
-            }
-            if (size > 0) {
-                heap[i] = last;
-            }
-            return top;
-        }
     }
 }

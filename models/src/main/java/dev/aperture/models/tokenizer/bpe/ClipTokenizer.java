@@ -4,12 +4,14 @@ import dev.aperture.core.InputException;
 import dev.aperture.core.ResourceLimitException;
 import dev.aperture.models.InputLimits;
 import dev.aperture.models.tokenizer.json.AddedToken;
+import dev.aperture.models.tokenizer.json.IntList;
 import dev.aperture.models.tokenizer.json.PieceSplitter;
 import dev.aperture.models.tokenizer.json.PostProcessor;
 import dev.aperture.models.tokenizer.json.PreTokenizer;
 import dev.aperture.models.tokenizer.TokenBatch;
 import dev.aperture.models.tokenizer.json.TokenizerJsonReader;
 import dev.aperture.models.tokenizer.json.TokenizerPipeline;
+import dev.aperture.models.tokenizer.json.TokenizerSettings;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -253,30 +255,5 @@ public final class ClipTokenizer {
             end--;
         }
         return text.substring(0, end) + (end < text.length() ? "..." : "");
-    }
-
-    /** Growable int array, to avoid boxing on the hot path. */
-    private static final class IntList {
-        private int[] values = new int[32];
-        private int size;
-
-        void add(int value) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, values.length * 2);
-            }
-            values[size++] = value;
-        }
-
-        void addAll(int[] more) {
-            if (size + more.length > values.length) {
-                values = Arrays.copyOf(values, Math.max(values.length * 2, size + more.length));
-            }
-            System.arraycopy(more, 0, values, size, more.length);
-            size += more.length;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
     }
 }

@@ -11,6 +11,9 @@ import dev.aperture.models.tokenizer.json.PreTokenizer;
 import dev.aperture.models.tokenizer.json.SplitRule;
 import dev.aperture.models.tokenizer.json.TextNormalizer;
 import dev.aperture.models.tokenizer.json.TokenizerPipeline;
+import dev.aperture.models.tokenizer.json.TokenizerSettings;
+import dev.aperture.models.tokenizer.merge.MergeRules;
+import dev.aperture.models.tokenizer.merge.PairMergeTable;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;

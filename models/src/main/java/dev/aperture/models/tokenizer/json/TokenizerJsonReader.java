@@ -99,6 +99,25 @@ public final class TokenizerJsonReader {
         return vocab;
     }
 
+    /** A BPE model section's unk_token as an id of {@code vocab}, or -1 when it names none. */
+    public int unknownTokenId(JsonNode model, Map<String, Integer> vocab) {
+        if (!model.path("unk_token").isTextual()) {
+            return -1;
+        }
+        Integer id = vocab.get(model.path("unk_token").asText());
+        if (id == null) {
+            throw error("model.unk_token", "\"" + model.path("unk_token").asText() + "\" is not in the vocabulary");
+        }
+        return id;
+    }
+
+    /** Refuses a BPE model section with dropout, which is random. */
+    public void requireNoDropout(JsonNode model) {
+        if (!isAbsent(model.get("dropout")) && model.get("dropout").asDouble() != 0.0) {
+            throw error("model.dropout", "is set; BPE dropout is random and not supported");
+        }
+    }
+
     /** The text of {@code node.field}; a FormatException when it is missing or not text. */
     public String text(JsonNode node, String field, String component) {
         JsonNode value = node.get(field);

@@ -1,10 +1,7 @@
-package dev.aperture.models.tokenizer.bpe;
+package dev.aperture.models.tokenizer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.core.FormatException;
-import dev.aperture.models.tokenizer.json.AddedToken;
-import dev.aperture.models.tokenizer.json.JsonFiles;
-import dev.aperture.models.tokenizer.json.TokenizerPipeline;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +11,8 @@ import java.util.Map;
 /**
  * What transformers keeps beside the tokenizer proper: special-token names (tokenizer_config.json, then
  * special_tokens_map.json), their added-token flags (added_tokens_decoder), and the context length
- * (model_max_length, capped by config.json's text max_position_embeddings). All files are optional.
+ * (model_max_length, capped by config.json's text max_position_embeddings), the class and backend that would load
+ * the tokenizer, the padding side and lowercasing. All files are optional.
  *
  * @param bosToken          BOS text, or null
  * @param eosToken          EOS text, or null
@@ -23,14 +21,20 @@ import java.util.Map;
  * @param addedTokens       tokenizer_config's added_tokens_decoder entries (empty when absent)
  * @param modelMaxLength    tokenizer_config model_max_length, or -1 when absent or a "no limit" sentinel
  * @param maxPositions      config.json text max_position_embeddings, or -1
+ * @param tokenizerClass    tokenizer_config tokenizer_class ("SiglipTokenizer"), or null
+ * @param backend           tokenizer_config backend ("sentencepiece", "tokenizers"; transformers 5), or null
+ * @param paddingSide       tokenizer_config padding_side ("right", "left"), or null
+ * @param doLowerCase       tokenizer_config do_lower_case, or null
  */
-record TokenizerSettings(String bosToken, String eosToken, String padToken, String unkToken,
-                         List<AddedToken> addedTokens, long modelMaxLength, int maxPositions) {
+public record TokenizerSettings(String bosToken, String eosToken, String padToken, String unkToken,
+                                List<AddedToken> addedTokens, long modelMaxLength, int maxPositions,
+                                String tokenizerClass, String backend, String paddingSide, Boolean doLowerCase) {
 
     /** transformers writes a huge sentinel (int(1e30)) when a tokenizer has no length limit. */
     private static final long NO_LIMIT_THRESHOLD = 1_000_000L;
 
-    static TokenizerSettings read(Path modelDir) {
+    /** The settings of the tokenizer in {@code modelDir}. */
+    public static TokenizerSettings read(Path modelDir) {
         JsonNode config = JsonFiles.readOptionalObject(modelDir.resolve("tokenizer_config.json"));
         JsonNode specialMap = JsonFiles.readOptionalObject(modelDir.resolve("special_tokens_map.json"));
         JsonNode modelConfig = JsonFiles.readOptionalObject(modelDir.resolve("config.json"));
@@ -46,7 +50,14 @@ record TokenizerSettings(String bosToken, String eosToken, String padToken, Stri
         }
         return new TokenizerSettings(special("bos_token", config, specialMap), special("eos_token", config, specialMap),
                 special("pad_token", config, specialMap), special("unk_token", config, specialMap),
-                addedTokens(modelDir, config), maxLength, maxPositions);
+                addedTokens(modelDir, config), maxLength, maxPositions, text(config, "tokenizer_class"),
+                text(config, "backend"), text(config, "padding_side"),
+                config != null && config.path("do_lower_case").isBoolean() ? config.path("do_lower_case").asBoolean()
+                        : null);
+    }
+
+    private static String text(JsonNode config, String key) {
+        return config != null && config.path(key).isTextual() ? config.path(key).asText() : null;
     }
 
     private static String special(String key, JsonNode config, JsonNode specialMap) {
@@ -86,8 +97,13 @@ record TokenizerSettings(String bosToken, String eosToken, String padToken, Stri
     }
 
     /** Context length: model_max_length, capped by the position table; CLIP's 77 when neither is known. */
-    int contextLength() {
-        long length = modelMaxLength > 0 ? modelMaxLength : maxPositions > 0 ? maxPositions : 77;
+    public int contextLength() {
+        return contextLength(77);
+    }
+
+    /** Context length: model_max_length, capped by the position table; {@code fallback} when neither is known. */
+    public int contextLength(int fallback) {
+        long length = modelMaxLength > 0 ? modelMaxLength : maxPositions > 0 ? maxPositions : fallback;
         if (maxPositions > 0) {
             length = Math.min(length, maxPositions);
         }
