@@ -16,6 +16,7 @@ import dev.aperture.models.source.ModelFiles;
 import dev.aperture.models.source.ModelSource;
 import dev.aperture.models.source.ResolvedModel;
 import dev.aperture.models.tokenizer.TokenBatch;
+import dev.aperture.models.tokenizer.sentencepiece.SiglipTokenizer;
 import dev.aperture.models.zeroshot.Scoring;
 
 import java.nio.file.Files;
