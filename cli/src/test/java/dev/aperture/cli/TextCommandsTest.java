@@ -114,6 +114,6 @@ class TextCommandsTest {
         Result result = run("embed", "--model", model.onnx().toString(), "--tokenizer", model.tokenizer().toString(),
                 "--image", "cat.png");
         assertEquals(ErrorReporting.EXIT_BAD_USAGE, result.exitCode());
-        assertTrue(result.err().contains("needs a CLIP model"), result.err());
+        assertTrue(result.err().contains("needs a CLIP or SigLIP model"), result.err());
     }
 }
