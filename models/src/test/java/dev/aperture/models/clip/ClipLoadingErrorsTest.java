@@ -1,5 +1,6 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.InMemoryTensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.backend.cpu.CpuBackend;

@@ -1,5 +1,6 @@
 package dev.aperture.models.clip;
 
+import dev.aperture.models.InMemoryTensors;
 import dev.aperture.models.Golden;
 
 import dev.aperture.models.TestData;

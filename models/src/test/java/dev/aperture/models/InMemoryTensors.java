@@ -1,4 +1,4 @@
-package dev.aperture.models.clip;
+package dev.aperture.models;
 
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.tensor.DType;
@@ -12,26 +12,26 @@ import java.util.Map;
 import java.util.Set;
 
 /** A {@link TensorSource} over float arrays in memory (F32 views of heap segments), for tests. */
-final class InMemoryTensors implements TensorSource {
+public final class InMemoryTensors implements TensorSource {
     private final Map<String, TensorView> tensors = new LinkedHashMap<>();
 
-    InMemoryTensors put(String name, float[] values, long... shape) {
+    public InMemoryTensors put(String name, float[] values, long... shape) {
         tensors.put(name, new TensorView(name, DType.F32, shape, MemorySegment.ofArray(values)));
         return this;
     }
 
-    InMemoryTensors put(TensorView view) {
+    public InMemoryTensors put(TensorView view) {
         tensors.put(view.name(), view);
         return this;
     }
 
-    InMemoryTensors remove(String name) {
+    public InMemoryTensors remove(String name) {
         tensors.remove(name);
         return this;
     }
 
     /** A copy holding every tensor of {@code source} as it is. */
-    static InMemoryTensors copyOf(TensorSource source) {
+    public static InMemoryTensors copyOf(TensorSource source) {
         InMemoryTensors copy = new InMemoryTensors();
         for (String name : source.names()) {
             copy.put(source.tensor(name));
