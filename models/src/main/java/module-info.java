@@ -23,8 +23,8 @@ module dev.aperture.models {
     exports dev.aperture.models.bert;
     exports dev.aperture.models.clip;
     exports dev.aperture.models.convert;
-    exports dev.aperture.models.siglip;
     exports dev.aperture.models.image;
+    exports dev.aperture.models.siglip;
     exports dev.aperture.models.source;
     exports dev.aperture.models.tokenizer;
     exports dev.aperture.models.tokenizer.bpe;
