@@ -39,6 +39,8 @@ public final class ApertureServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Javalin app;
+    /** Set on a request one of the routes handled, so that Javalin's error pages leave its response alone. */
+    private static final String ROUTED_ATTRIBUTE = "aperture.route";
 
     private ApertureServer(ServerOptions options) {
         this.options = options;
@@ -57,11 +59,18 @@ public final class ApertureServer implements AutoCloseable {
             config.routes.get("/v1/models", open("/v1/models", true, operations::listModels));
             config.routes.get("/health", open("/health", false, operations::health));
             config.routes.get("/metrics", open("/metrics", false, operations::metrics));
-            config.routes.error(404, ctx -> Responses.error(ctx, new ApiError(404, ApiError.INVALID_REQUEST,
+            // Javalin's own 404 and 405 (no such route), in OpenAI's shape; a route's own 404 (unknown model) stays.
+            config.routes.error(404, ctx -> unlessRouted(ctx, new ApiError(404, ApiError.INVALID_REQUEST,
                     "unknown_route", null, "No route " + ctx.method() + " " + ctx.path(), 0)));
-            config.routes.error(405, ctx -> Responses.error(ctx, new ApiError(405, ApiError.INVALID_REQUEST,
+            config.routes.error(405, ctx -> unlessRouted(ctx, new ApiError(405, ApiError.INVALID_REQUEST,
                     "method_not_allowed", null, "Method " + ctx.method() + " is not allowed on " + ctx.path(), 0)));
         });
+    }
+
+    private static void unlessRouted(Context ctx, ApiError error) throws Exception {
+        if (ctx.attribute(ROUTED_ATTRIBUTE) == null) {
+            Responses.error(ctx, error);
+        }
     }
 
     /** Binds and starts serving; {@code /health} is 503 until {@link #markReady()}. */
@@ -79,6 +88,9 @@ public final class ApertureServer implements AutoCloseable {
         config.http.prefer405over404 = true;
         // One connector with an idle timeout: a client that stalls or sends its body too slowly is cut off.
         config.jetty.addConnector((server, httpConfiguration) -> {
+            // Jetty caches a connection's header values and by default matches them ignoring case: a later
+            // "Bearer secreT" would read as an earlier "Bearer secret". API keys are case-sensitive.
+            httpConfiguration.setHeaderCacheCaseSensitive(true);
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
             connector.setHost(options.host());
             connector.setPort(options.port());
@@ -131,15 +143,19 @@ public final class ApertureServer implements AutoCloseable {
         closed.await();
     }
 
-    /** A {@code /v1} route that runs a model: only when ready, behind the API key, counted for shutdown. */
-    private io.javalin.http.Handler work(String route, Handler handler) {
+    /**
+     * A {@code /v1} route that runs a model: only when ready, behind the API key, counted for shutdown. The body is
+     * read (within the limit) before anything can refuse the request, so the connection is left at the next request.
+     */
+    private io.javalin.http.Handler work(String route, WorkRoute handler) {
         return ctx -> {
             inFlight.incrementAndGet();
             try {
                 instrumented(route, ctx, request -> {
+                    JsonBody body = JsonBody.read(ctx, options.maxBodyBytes());
                     apiKeys.check(ctx);
                     refuseUnlessReady();
-                    handler.handle(ctx);
+                    handler.handle(ctx, body);
                 });
             } finally {
                 inFlight.decrementAndGet();
@@ -169,6 +185,7 @@ public final class ApertureServer implements AutoCloseable {
     /** Runs a handler, answering any failure in OpenAI's error shape, and records the request's metrics. */
     private void instrumented(String route, Context ctx, Handler handler) throws Exception {
         long start = System.nanoTime();
+        ctx.attribute(ROUTED_ATTRIBUTE, route);
         try {
             handler.handle(ctx);
         } catch (Exception | Error failure) {
@@ -176,6 +193,10 @@ public final class ApertureServer implements AutoCloseable {
             if (error.status() >= 500 && error.status() != 503) {
                 System.err.println("error: " + ctx.method() + " " + ctx.path() + ": " + failure);
                 failure.printStackTrace();
+            }
+            if (error.status() == 413 || error.status() == 408) {
+                // The body may be partly unread: the connection cannot carry another request.
+                ctx.header("Connection", "close");
             }
             Responses.error(ctx, error);
         } finally {
@@ -189,6 +210,12 @@ public final class ApertureServer implements AutoCloseable {
     @FunctionalInterface
     private interface Handler {
         void handle(Context ctx) throws Exception;
+    }
+
+    /** A {@code /v1} route's work on its parsed body. */
+    @FunctionalInterface
+    private interface WorkRoute {
+        void handle(Context ctx, JsonBody body) throws Exception;
     }
 
     /** Graceful shutdown (see the class comment); idempotent. */

@@ -30,8 +30,7 @@ final class ClassifyRoute {
         this.options = options;
     }
 
-    void handle(Context ctx) throws Exception {
-        JsonBody body = JsonBody.read(ctx, options.maxBodyBytes());
+    void handle(Context ctx, JsonBody body) throws Exception {
         ServedModel model = registry.require(body.requiredString("model"), ctx);
         if (!model.embedsImages()) {
             throw ApiException.badRequest("model", "model " + model.name() + " (" + model.family()

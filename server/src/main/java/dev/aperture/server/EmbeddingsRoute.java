@@ -35,8 +35,7 @@ final class EmbeddingsRoute {
                                List<Integer> imageIndices) {
     }
 
-    void handle(Context ctx) throws Exception {
-        JsonBody body = JsonBody.read(ctx, options.maxBodyBytes());
+    void handle(Context ctx, JsonBody body) throws Exception {
         ServedModel model = registry.require(body.requiredString("model"), ctx);
         boolean base64 = encodingIsBase64(body.optionalString("encoding_format"));
         SplitInputs inputs = split(body.items("input", options.maxInputsPerRequest()), model);

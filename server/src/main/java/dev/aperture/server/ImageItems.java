@@ -66,7 +66,8 @@ final class ImageItems {
 
     private static byte[] base64(String encoded, String param) {
         try {
-            return Base64.getMimeDecoder().decode(encoded);
+            // Strict, but line breaks (as some encoders wrap base64) are not an error.
+            return Base64.getDecoder().decode(encoded.replaceAll("\\s+", ""));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(param, "'" + param + "' is not valid base64: " + e.getMessage());
         }

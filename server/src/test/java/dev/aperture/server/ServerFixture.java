@@ -33,7 +33,8 @@ final class ServerFixture implements AutoCloseable {
     static final ModelOptions MODEL_OPTIONS = ModelOptions.defaults().withThreads(2);
 
     final ApertureServer server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private ServerFixture(ApertureServer server) {
         this.server = server;
