@@ -1,6 +1,5 @@
 package dev.aperture.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.ApertureException;
 import dev.aperture.models.ImageInput;
@@ -8,6 +7,7 @@ import dev.aperture.models.ImageTextModel;
 import dev.aperture.models.zeroshot.Label;
 import dev.aperture.models.zeroshot.PromptTemplates;
 import dev.aperture.models.zeroshot.ZeroShotClassifier;
+import dev.aperture.server.ResultJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,12 +90,6 @@ final class ClassifyCommand implements Callable<Integer> {
     private ObjectNode resultLine(JsonLines out, Path image, List<Label> ranked) {
         ObjectNode line = out.newObject();
         line.put("image", image.toString());
-        line.put("scoring", ranked.getFirst().scoring().jsonName());
-        ArrayNode list = line.putArray("labels");
-        int count = top == null ? ranked.size() : Math.min(top, ranked.size());
-        for (Label label : ranked.subList(0, count)) {
-            list.addObject().put("label", label.label()).put("score", label.score()).put("logit", label.logit());
-        }
-        return line;
+        return ResultJson.putImageLabels(line, ranked, top);
     }
 }

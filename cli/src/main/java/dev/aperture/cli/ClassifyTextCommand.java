@@ -1,10 +1,10 @@
 package dev.aperture.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.models.bert.TextEmbedder;
 import dev.aperture.models.bert.TextLabelScore;
 import dev.aperture.models.bert.ZeroShotTextClassifier;
+import dev.aperture.server.ResultJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,11 +51,7 @@ final class ClassifyTextCommand implements Callable<Integer> {
             for (int i = 0; i < texts.size(); i++) {
                 ObjectNode line = out.newObject();
                 line.put("text", texts.get(i));
-                ArrayNode ranked = line.putArray("labels");
-                for (TextLabelScore score : results.get(i)) {
-                    ranked.addObject().put("label", score.label()).put("score", score.score());
-                }
-                out.write(line);
+                out.write(ResultJson.putTextLabels(line, results.get(i)));
             }
         }
         return 0;

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "aperture", mixinStandardHelpOptions = true, version = "aperture 0.1.0",
         description = "Run CLIP-style embedding models from the JVM.",
         subcommands = {ClassifyCommand.class, EmbedCommand.class, TokenizeCommand.class, InspectCommand.class,
-                DevicesCommand.class, BenchCommand.class, ClassifyTextCommand.class, ConvertCommand.class})
+                DevicesCommand.class, BenchCommand.class, ClassifyTextCommand.class, ConvertCommand.class,
+                ServeCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec

@@ -55,8 +55,15 @@ public final class ZeroShotTextClassifier {
 
     /** As {@link #classify(String)} for each text, embedding them in batches. */
     public List<List<TextLabelScore>> classify(List<String> texts) {
-        float[][] textEmbeddings = embedder.embed(texts);
-        List<List<TextLabelScore>> results = new ArrayList<>(texts.size());
+        return classifyEmbeddings(embedder.embed(texts));
+    }
+
+    /**
+     * As {@link #classify(List)} for texts the caller has already embedded with this classifier's embedder: a server
+     * that batches text embeddings across requests ranks them here.
+     */
+    public List<List<TextLabelScore>> classifyEmbeddings(float[][] textEmbeddings) {
+        List<List<TextLabelScore>> results = new ArrayList<>(textEmbeddings.length);
         for (float[] textEmbedding : textEmbeddings) {
             List<TextLabelScore> scores = new ArrayList<>(labels.size());
             for (int i = 0; i < labels.size(); i++) {

@@ -101,8 +101,20 @@ public final class ZeroShotClassifier {
     public List<List<Label>> classify(List<ImageInput> images, List<String> labels) {
         checkLabels(labels);
         float[][] labelVectors = sharedLabelEmbeddings(labels);
-        float[][] imageVectors = model.embedImages(images);
-        List<List<Label>> results = new ArrayList<>(images.size());
+        return rankAll(model.embedImages(images), labels, labelVectors);
+    }
+
+    /**
+     * As {@link #classify(List, List)} for images the caller has already embedded with this classifier's model
+     * ({@link ImageTextModel#embedImages}): a server that batches image embeddings across requests ranks them here.
+     */
+    public List<List<Label>> classifyEmbeddings(float[][] imageVectors, List<String> labels) {
+        checkLabels(labels);
+        return rankAll(imageVectors, labels, sharedLabelEmbeddings(labels));
+    }
+
+    private List<List<Label>> rankAll(float[][] imageVectors, List<String> labels, float[][] labelVectors) {
+        List<List<Label>> results = new ArrayList<>(imageVectors.length);
         for (float[] imageVector : imageVectors) {
             results.add(rank(imageVector, labels, labelVectors));
         }
