@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.FormatException;
-import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Activation;
 import dev.aperture.models.loading.ConfigFields;
 
 import static dev.aperture.models.loading.ConfigFields.requireHeads;
 import static dev.aperture.models.loading.ConfigFields.requirePositive;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -111,13 +107,7 @@ public record ClipConfig(TextConfig text, VisionConfig vision, int projectionDim
 
     /** Reads {@code config.json}. */
     public static ClipConfig load(Path configFile) {
-        try {
-            return parse(Files.readString(configFile), configFile.toString());
-        } catch (NoSuchFileException e) {
-            throw new InputException("Model config " + configFile + " does not exist", e);
-        } catch (IOException e) {
-            throw new InputException("Cannot read model config " + configFile + ": " + e.getMessage(), e);
-        }
+        return ConfigFields.load(configFile, ClipConfig::fromJson);
     }
 
     /**
@@ -126,17 +116,7 @@ public record ClipConfig(TextConfig text, VisionConfig vision, int projectionDim
      * @param source names the text in error messages (a file, a generator)
      */
     public static ClipConfig parse(String json, String source) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new FormatException("Cannot parse model config " + source + ": " + e.getMessage(), e);
-        }
-        try {
-            return fromJson(root);
-        } catch (FormatException e) {
-            throw new FormatException("Invalid model config " + source + ": " + e.getMessage(), e);
-        }
+        return ConfigFields.parse(json, source, ClipConfig::fromJson);
     }
 
     /**

@@ -43,6 +43,11 @@ final class VisionEmbeddings {
                 weights.backend().upload(table, positions, hidden), positions);
     }
 
+    /** See {@link PatchEmbedding#checkPixels}. */
+    void checkPixels(float[][] pixelValues) {
+        patchEmbedding.checkPixels(pixelValues);
+    }
+
     /** Writes into {@code out} ({@code [batch·positions, hidden]}) the class token then the patches, with positions. */
     void forward(float[][] pixelValues, Matrix out) {
         patchEmbedding.forward(pixelValues, out);

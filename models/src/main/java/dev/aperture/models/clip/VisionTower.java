@@ -1,6 +1,5 @@
 package dev.aperture.models.clip;
 
-import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
@@ -69,13 +68,13 @@ final class VisionTower {
      * projected row per image.
      */
     float[][] encode(float[][] pixelValues) {
-        checkPixels(pixelValues);
+        embeddings.checkPixels(pixelValues);
         return pixelValues.length == 0 ? new float[0][] : forward(pixelValues, ActivationTap.NONE);
     }
 
     /** Runs the tower, downloading every hidden state too. */
     VisionOutputs forwardDetailed(float[][] pixelValues) {
-        checkPixels(pixelValues);
+        embeddings.checkPixels(pixelValues);
         int images = pixelValues.length;
         if (images == 0) {
             return new VisionOutputs(0, config.numPositions(), config.hiddenSize(), List.of(), new float[0],
@@ -117,17 +116,6 @@ final class VisionTower {
             rows[image] = image * config.numPositions();
         }
         return rows;
-    }
-
-    private void checkPixels(float[][] pixelValues) {
-        for (int image = 0; image < pixelValues.length; image++) {
-            if (pixelValues[image] == null || pixelValues[image].length != config.pixelCount()) {
-                throw new InputException("Image " + image + " has "
-                        + (pixelValues[image] == null ? "no" : String.valueOf(pixelValues[image].length))
-                        + " pixel values, expected " + config.pixelCount() + " (" + config.numChannels() + " x "
-                        + config.imageSize() + " x " + config.imageSize() + ", channels first)");
-            }
-        }
     }
 
     void close() {

@@ -3,15 +3,11 @@ package dev.aperture.models.siglip;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.core.FormatException;
-import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Activation;
 import dev.aperture.models.loading.ConfigFields;
 import dev.aperture.models.transformer.EncoderConfig;
 import dev.aperture.models.transformer.NormPlacement;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import static dev.aperture.models.loading.ConfigFields.requireHeads;
@@ -116,13 +112,7 @@ public record SiglipConfig(TextConfig text, VisionConfig vision) {
 
     /** Reads {@code config.json}. */
     public static SiglipConfig load(Path configFile) {
-        try {
-            return parse(Files.readString(configFile), configFile.toString());
-        } catch (NoSuchFileException e) {
-            throw new InputException("Model config " + configFile + " does not exist", e);
-        } catch (IOException e) {
-            throw new InputException("Cannot read model config " + configFile + ": " + e.getMessage(), e);
-        }
+        return ConfigFields.load(configFile, SiglipConfig::fromJson);
     }
 
     /**
@@ -131,17 +121,7 @@ public record SiglipConfig(TextConfig text, VisionConfig vision) {
      * @param source names the text in error messages (a file, a generator)
      */
     public static SiglipConfig parse(String json, String source) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new FormatException("Cannot parse model config " + source + ": " + e.getMessage(), e);
-        }
-        try {
-            return fromJson(root);
-        } catch (FormatException e) {
-            throw new FormatException("Invalid model config " + source + ": " + e.getMessage(), e);
-        }
+        return ConfigFields.parse(json, source, SiglipConfig::fromJson);
     }
 
     private static SiglipConfig fromJson(JsonNode root) {

@@ -1,6 +1,5 @@
 package dev.aperture.models.siglip;
 
-import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.Matrix;
 import dev.aperture.models.transformer.ActivationTap;
@@ -72,7 +71,7 @@ final class SiglipVisionTower {
      * pooled row per image, not normalized.
      */
     float[][] encode(float[][] pixelValues, ActivationTap tap) {
-        checkPixels(pixelValues);
+        patchEmbedding.checkPixels(pixelValues);
         if (pixelValues.length == 0) {
             return new float[0][];
         }
@@ -94,17 +93,6 @@ final class SiglipVisionTower {
         act.tap(POST_LAYERNORM, act.normalized());
         head.forward(act, pooled);
         act.tap(POOLER_OUTPUT, pooled);
-    }
-
-    private void checkPixels(float[][] pixelValues) {
-        for (int image = 0; image < pixelValues.length; image++) {
-            if (pixelValues[image] == null || pixelValues[image].length != config.pixelCount()) {
-                throw new InputException("Image " + image + " has "
-                        + (pixelValues[image] == null ? "no" : String.valueOf(pixelValues[image].length))
-                        + " pixel values, expected " + config.pixelCount() + " (" + config.numChannels() + " x "
-                        + config.imageSize() + " x " + config.imageSize() + ", channels first)");
-            }
-        }
     }
 
     void close() {

@@ -1,5 +1,6 @@
 package dev.aperture.models.transformer;
 
+import dev.aperture.core.InputException;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
@@ -59,6 +60,22 @@ public final class PatchEmbedding {
     /** Rows per image in the output: the leading rows, then one per patch. */
     public int rowsPerImage() {
         return leadingRows + patchesPerSide() * patchesPerSide();
+    }
+
+    /**
+     * Fails, naming the image, unless each holds {@code channels × image_size × image_size} values: what a tower
+     * checks before any work.
+     */
+    public void checkPixels(float[][] pixelValues) {
+        int expected = numChannels * imageSize * imageSize;
+        for (int image = 0; image < pixelValues.length; image++) {
+            if (pixelValues[image] == null || pixelValues[image].length != expected) {
+                throw new InputException("Image " + image + " has "
+                        + (pixelValues[image] == null ? "no" : String.valueOf(pixelValues[image].length))
+                        + " pixel values, expected " + expected + " (" + numChannels + " x " + imageSize + " x "
+                        + imageSize + ", channels first)");
+            }
+        }
     }
 
     /** Writes into {@code out} ({@code [images·rowsPerImage, hidden]}) each image's leading rows then its patches. */

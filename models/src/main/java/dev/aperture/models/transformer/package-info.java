@@ -7,9 +7,11 @@
  * in the order a forward pass runs them: {@link dev.aperture.models.transformer.EncoderBlock} (pre-norm as in CLIP,
  * or post-norm as in BERT, see {@link dev.aperture.models.transformer.NormPlacement}) made of
  * {@link dev.aperture.models.transformer.LayerNorm}, {@link dev.aperture.models.transformer.MultiHeadAttention}
- * and {@link dev.aperture.models.transformer.Mlp}. Every block writes into the matrices of one
+ * and {@link dev.aperture.models.transformer.Mlp}; the towers' inputs are
+ * {@link dev.aperture.models.transformer.PatchEmbedding} (images) and
+ * {@link dev.aperture.models.transformer.TokenEmbeddings} (texts). Every block writes into the matrices of one
  * {@link dev.aperture.models.transformer.Activations}, allocated once per call for its batch shape, and reports
  * named intermediate results to that call's {@link dev.aperture.models.transformer.ActivationTap}. Used by
- * {@code clip} and {@code bert}; public only so that they can share it, not part of the API.
+ * {@code clip}, {@code siglip} and {@code bert}; public only so that they can share it, not part of the API.
  */
 package dev.aperture.models.transformer;
