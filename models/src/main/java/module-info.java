@@ -33,4 +33,5 @@ module dev.aperture.models {
     exports dev.aperture.models.zeroshot;
 
     exports dev.aperture.models.clip.synthetic to dev.aperture.cli, dev.aperture.benchmarks;
+    exports dev.aperture.models.siglip.synthetic to dev.aperture.cli, dev.aperture.benchmarks;
 }

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.models.ImageInput;
+import dev.aperture.models.ImageTextModel;
 import dev.aperture.models.ModelOptions;
-import dev.aperture.models.clip.ClipModel;
-import dev.aperture.models.clip.ClipTowers;
-import dev.aperture.models.clip.synthetic.SyntheticClip;
-import dev.aperture.models.source.ResolvedModel;
 import dev.aperture.models.zeroshot.ZeroShotClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +29,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * {@code aperture bench}: end-to-end speed of a CLIP model on this machine. Times the image tower (a batch of
- * random preprocessed pixels), the text tower (a batch of 8-token prompts, then of 77-token prompts) and a whole
- * classification (one image decoded, preprocessed and ranked against labels whose embeddings are cached by the
- * warm-up), after warm-up calls. Prints latency percentiles and throughput, and the process's peak resident memory.
+ * {@code aperture bench}: end-to-end speed of an image-text model (CLIP or SigLIP) on this machine. Times the image
+ * tower (a batch of random preprocessed pixels), the text tower (batches of random ids shaped like the family's
+ * inputs, {@link BenchTowers}: CLIP's 8- and 77-token prompts, SigLIP's 64 padded tokens) and a whole classification
+ * (one image decoded, preprocessed and ranked against labels whose embeddings are cached by the warm-up), after
+ * warm-up calls. Prints latency percentiles and throughput, and the process's peak resident memory.
  *
  * <p>This is a quick check for users; the kernels' numbers of record come from the JMH benchmarks.
  */
@@ -43,8 +41,6 @@ import java.util.stream.Stream;
         description = "Time the image tower, the text tower and classification on this machine: latency "
                 + "percentiles (ms), throughput and peak resident memory, as a table (or --json).")
 final class BenchCommand implements Callable<Integer> {
-    private static final int SHORT_PROMPT_TOKENS = 8;
-
     @Spec
     CommandSpec spec;
 
@@ -53,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--random", paramLabel = "ARCH",
             description = "Instead of --model, a model with synthetic random weights built in memory: vit-b-32, "
-                    + "vit-b-16 (or tiny, for tests). No download.")
+                    + "vit-b-16, siglip-base-16-224 (or tiny and tiny-siglip, for tests). No download.")
     String randomArchitecture;
 
     @Option(names = "--dtype", paramLabel = "f32|f16|bf16",
@@ -98,23 +94,22 @@ final class BenchCommand implements Callable<Integer> {
         Path temporaryFolder = null;
         try {
             long loadStart = System.nanoTime();
-            ClipModel loaded;
+            ImageTextModel loaded;
             if (randomArchitecture != null && dtype != null) {
                 temporaryFolder = createTemporaryFolder();
                 say("writing synthetic " + randomArchitecture + " weights (" + dtype + ") to " + temporaryFolder);
-                SyntheticClip.writeModelFolder(temporaryFolder, randomArchitecture, parseDtype());
+                RandomModels.writeFolder(temporaryFolder, randomArchitecture, parseDtype());
                 say("loading it");
-                loaded = ClipModel.load(temporaryFolder, options);
+                loaded = ImageTextModel.load(temporaryFolder.toString(), options, location.hub.hubOptions());
             } else if (randomArchitecture != null) {
                 say("building synthetic " + randomArchitecture + " in memory");
-                loaded = SyntheticClip.model(randomArchitecture, options);
+                loaded = RandomModels.inMemory(randomArchitecture, options);
             } else {
-                ResolvedModel resolved = location.resolve();
-                say("loading " + resolved.folder());
-                loaded = ClipModel.load(resolved, options);
+                say("loading " + location.model);
+                loaded = ImageTextModel.load(location.model, options, location.hub.hubOptions());
             }
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            try (ClipModel model = loaded) {
+            try (ImageTextModel model = loaded) {
                 List<Stage> stages = new ArrayList<>();
                 long[] firstClassifyNanos = new long[1];
                 runStages(model, stages, firstClassifyNanos);
@@ -153,18 +148,14 @@ final class BenchCommand implements Callable<Integer> {
         };
     }
 
-    private void runStages(ClipModel model, List<Stage> stages, long[] firstClassifyNanos) {
-        ClipTowers towers = model.towers();
+    private void runStages(ImageTextModel model, List<Stage> stages, long[] firstClassifyNanos) {
         Random random = new Random(42);
-        float[][] pixels = randomPixels(random, batch, model.config().vision().pixelCount());
+        BenchTowers towers = BenchTowers.of(model, random, batch);
+        float[][] pixels = randomPixels(random, batch, towers.pixelsPerImage());
         stages.add(time("image tower", "images/s", () -> towers.encodeImages(pixels)));
-        int[][] shortPrompts = randomPrompts(model, random, batch, SHORT_PROMPT_TOKENS);
-        stages.add(time("text tower, " + SHORT_PROMPT_TOKENS + " tokens", "prompts/s",
-                () -> towers.encodeText(shortPrompts, null)));
-        int contextLength = model.config().text().maxPositionEmbeddings();
-        int[][] longPrompts = randomPrompts(model, random, batch, contextLength);
-        stages.add(time("text tower, " + contextLength + " tokens", "prompts/s",
-                () -> towers.encodeText(longPrompts, null)));
+        for (BenchTowers.TextInput input : towers.textInputs()) {
+            stages.add(time(input.stage(), "prompts/s", () -> towers.encodeText(input.ids())));
+        }
 
         ZeroShotClassifier classifier = new ZeroShotClassifier(model);
         List<String> labels = new ArrayList<>();
@@ -211,25 +202,6 @@ final class BenchCommand implements Callable<Integer> {
         return pixels;
     }
 
-    /**
-     * Prompts of exactly {@code length} tokens: BOS, random word ids, EOS — what the tokenizer makes of a text of
-     * that length. No padding, so every position is computed.
-     */
-    private static int[][] randomPrompts(ClipModel model, Random random, int count, int length) {
-        int[] bosEos = model.tokenizer().encode("");
-        int bos = bosEos[0];
-        int eos = bosEos[bosEos.length - 1];
-        int[][] prompts = new int[count][length];
-        for (int[] prompt : prompts) {
-            prompt[0] = bos;
-            for (int i = 1; i < length - 1; i++) {
-                prompt[i] = 256 + random.nextInt(Math.min(bos, eos) - 256);   // ordinary BPE tokens
-            }
-            prompt[length - 1] = eos;
-        }
-        return prompts;
-    }
-
     /** A photo-sized image, so decoding-free preprocessing (resize, crop, normalize) is timed at a real size. */
     private static BufferedImage randomImage(Random random) {
         BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
@@ -241,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
         return image;
     }
 
-    private void report(ClipModel model, double loadSeconds, double firstClassifyMs, List<Stage> stages) {
+    private void report(ImageTextModel model, double loadSeconds, double firstClassifyMs, List<Stage> stages) {
         long peakRssBytes = PeakMemory.peakResidentBytes();
         String modelName = randomArchitecture != null
                 ? "synthetic " + randomArchitecture + (dtype != null ? " (" + dtype + " file)" : " (F32, in memory)")
@@ -251,7 +223,7 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             JsonLines lines = new JsonLines(out);
             ObjectNode root = lines.newObject();
-            root.put("model", modelName).put("backend", backendArgs.backend).put("threads", resolvedThreads).put("batch", batch)
+            root.put("model", modelName).put("family", model.family()).put("backend", backendArgs.backend).put("threads", resolvedThreads).put("batch", batch)
                     .put("warmup", warmup).put("iterations", iterations).put("loadSeconds", loadSeconds)
                     .put("firstClassifyMs", firstClassifyMs).put("peakRssBytes", peakRssBytes);
             ArrayNode list = root.putArray("stages");
@@ -268,8 +240,8 @@ final class BenchCommand implements Callable<Integer> {
         // CPU threads matter to the cpu backend only (auto may pick either; the count is shown as asked).
         String backend = backendArgs.backend;
         String backendText = backend.equals("opencl") ? backend : backend + ", " + resolvedThreads + " threads";
-        out.printf(Locale.ROOT, "model %s | backend %s | batch %d | %d timed calls after %d warm-up%n",
-                modelName, backendText, batch, iterations, warmup);
+        out.printf(Locale.ROOT, "model %s | family %s | backend %s | batch %d | %d timed calls after %d warm-up%n",
+                modelName, model.family(), backendText, batch, iterations, warmup);
         out.printf(Locale.ROOT, "%-32s %5s %9s %9s %9s %9s %9s  %s%n",
                 "stage", "batch", "p50 ms", "p90 ms", "p99 ms", "min ms", "mean ms", "throughput");
         for (Stage stage : stages) {

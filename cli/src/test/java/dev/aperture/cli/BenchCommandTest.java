@@ -35,6 +35,7 @@ class BenchCommandTest {
         assertEquals(0, result.exitCode(), result.err());
         JsonNode report = JSON.readTree(result.out());
         assertEquals("synthetic tiny (F32, in memory)", report.get("model").asText());
+        assertEquals("clip", report.get("family").asText());
         assertEquals(1, report.get("threads").asInt());
         JsonNode stages = report.get("stages");
         assertEquals(4, stages.size());
@@ -68,6 +69,37 @@ class BenchCommandTest {
         assertTrue(report.get("peakRssBytes").asLong() > 600L << 20, "151M float32 weights are resident: " + report);
     }
 
+    /** SigLIP's text stage is its one real input shape: a short prompt padded to max_length (16 in the tiny one). */
+    @Test
+    void tinySiglipReportsItsFamilyAndPaddedTextStage() throws IOException {
+        Result result = run("bench", "--random", "tiny-siglip", "--batch", "2", "--iterations", "2", "--warmup", "1",
+                "--threads", "1", "--json");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode report = JSON.readTree(result.out());
+        assertEquals("synthetic tiny-siglip (F32, in memory)", report.get("model").asText());
+        assertEquals("siglip", report.get("family").asText());
+        JsonNode stages = report.get("stages");
+        assertEquals(3, stages.size(), stages.toString());
+        assertEquals("image tower", stages.get(0).get("stage").asText());
+        assertEquals("text tower, 16 tokens (padded)", stages.get(1).get("stage").asText());
+        assertEquals("classify 1 image, 10 labels", stages.get(2).get("stage").asText());
+        assertEquals(2, stages.get(1).get("batch").asInt());
+        for (JsonNode stage : stages) {
+            assertTrue(stage.get("minMs").asDouble() > 0, stage.toString());
+        }
+    }
+
+    /** SigLIP-base's real dimensions (203M generated parameters): texts are 64 padded tokens. */
+    @Test
+    void runsTheFullSizeSiglipBaseOnce() throws IOException {
+        Result result = run("bench", "--random", "siglip-base-16-224", "--iterations", "1", "--warmup", "0",
+                "--labels", "2", "--threads", "2", "--json");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode report = JSON.readTree(result.out());
+        assertEquals("text tower, 64 tokens (padded)", report.get("stages").get(1).get("stage").asText());
+        assertTrue(report.get("peakRssBytes").asLong() > 800L << 20, "203M float32 weights are resident: " + report);
+    }
+
     @Test
     void tablePrintsOneRowPerStageAndPeakMemory() {
         Result result = run("bench", "--random", "tiny", "--iterations", "1", "--warmup", "0", "--threads", "1");
@@ -88,12 +120,35 @@ class BenchCommandTest {
     }
 
     @Test
+    void siglipHalfPrecisionFileIsLoadedAsSiglip() throws IOException {
+        Result result = run("bench", "--random", "tiny-siglip", "--dtype", "bf16", "--iterations", "1", "--warmup",
+                "0", "--threads", "1", "--json");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode report = JSON.readTree(result.out());
+        assertEquals("synthetic tiny-siglip (bf16 file)", report.get("model").asText());
+        assertEquals("siglip", report.get("family").asText());
+    }
+
+    @Test
     void benchOfAModelFolder() throws IOException {
         Path tiny = Path.of(System.getProperty("aperture.testdata", "../testdata"), "clip-tiny");
         Result result = run("bench", "--model", tiny.toString(), "--iterations", "1", "--warmup", "0",
                 "--threads", "1", "--labels", "3", "--json");
         assertEquals(0, result.exitCode(), result.err());
         assertEquals("classify 1 image, 3 labels", JSON.readTree(result.out()).get("stages").get(3).get("stage").asText());
+    }
+
+    @Test
+    void benchOfASiglipModelFolderTimesItsPaddedTexts() throws IOException {
+        Path tiny = Path.of(System.getProperty("aperture.testdata", "../testdata"), "siglip-tiny");
+        Result result = run("bench", "--model", tiny.toString(), "--iterations", "1", "--warmup", "0",
+                "--threads", "1", "--labels", "3");
+        assertEquals(0, result.exitCode(), result.err());
+        String[] lines = result.out().strip().split("\n");
+        assertEquals(6, lines.length, result.out());
+        assertTrue(lines[0].contains("| family siglip |"), lines[0]);
+        assertTrue(lines[3].startsWith("text tower, 16 tokens (padded)"), lines[3]);
+        assertTrue(lines[4].startsWith("classify 1 image, 3 labels"), lines[4]);
     }
 
     @Test
@@ -107,7 +162,8 @@ class BenchCommandTest {
     void rejectsUnknownArchitectureAsBadInput() {
         Result result = run("bench", "--random", "vit-x-99", "--iterations", "1");
         assertEquals(1, result.exitCode());
-        assertTrue(result.err().contains("vit-x-99") && result.err().contains("vit-b-16"), result.err());
+        assertTrue(result.err().contains("vit-x-99") && result.err().contains("vit-b-16")
+                && result.err().contains("siglip-base-16-224"), result.err());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.aperture.benchmarks.clip;
 
+import dev.aperture.benchmarks.PreprocessedPixels;
 import dev.aperture.models.clip.ClipTowers;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,7 +15,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,13 +41,7 @@ public class ClipImageTowerBenchmark {
     public void setUp(SyntheticClipState state) {
         towers = state.model().towers();
         int pixelCount = state.model().config().vision().pixelCount();
-        Random random = new Random(42);
-        thirtyTwo = new float[32][pixelCount];
-        for (float[] image : thirtyTwo) {
-            for (int i = 0; i < pixelCount; i++) {
-                image[i] = (float) random.nextGaussian();   // like normalized pixels: mean 0, spread about 1
-            }
-        }
+        thirtyTwo = PreprocessedPixels.random(32, pixelCount);
         one = Arrays.copyOf(thirtyTwo, 1);
         eight = Arrays.copyOf(thirtyTwo, 8);
     }

@@ -10,8 +10,10 @@ import java.util.List;
  * patch convolution's bias, no class token, the text {@code head}, {@code logit_bias}, and the vision
  * {@code head} (the attention-pooling probe with PyTorch {@code nn.MultiheadAttention}'s stacked
  * {@code in_proj_weight}).
+ *
+ * <p>Public for the synthetic models ({@code siglip.synthetic}), which generate exactly these tensors.
  */
-final class SiglipTensorNames {
+public final class SiglipTensorNames {
     static final String TEXT = "text_model";
     static final String VISION = "vision_model";
     static final String POOLING_HEAD = VISION + ".head";
@@ -25,7 +27,7 @@ final class SiglipTensorNames {
     }
 
     /** Every tensor a checkpoint of {@code config} holds, in checkpoint order. */
-    static List<String> expected(SiglipConfig config) {
+    public static List<String> expected(SiglipConfig config) {
         List<String> names = new ArrayList<>(List.of("logit_bias", "logit_scale",
                 TEXT + ".embeddings.position_embedding.weight", TEXT + ".embeddings.token_embedding.weight"));
         addEncoder(names, TEXT, config.text().numHiddenLayers());

@@ -1,35 +1,24 @@
 package dev.aperture.models.clip.synthetic;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.core.InputException;
-import dev.aperture.core.backend.Backend;
-import dev.aperture.core.safetensors.SafeTensors;
-import dev.aperture.core.safetensors.TensorToWrite;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.core.tensor.TensorSource;
-import dev.aperture.models.Backends;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.clip.ClipConfig;
 import dev.aperture.models.clip.ClipModel;
 import dev.aperture.models.clip.ClipTensorNames;
 import dev.aperture.models.clip.ClipTowers;
 import dev.aperture.models.image.ImagePreprocessor;
+import dev.aperture.models.loading.ModelLoading;
+import dev.aperture.models.synthetic.SyntheticFolder;
+import dev.aperture.models.synthetic.SyntheticTensors;
 import dev.aperture.models.tokenizer.bpe.ClipTokenizer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * CLIP models with synthetic weights, for benchmarks and tests without a download: the architecture of a real
@@ -54,13 +43,11 @@ public final class SyntheticClip {
     /** A tiny architecture for tests (its speed means nothing). */
     public static final String TINY = "tiny";
 
-    /** The resources beside this class: openai/clip-vit-base-patch32's config and tokenizer files. */
-    private static final String RESOURCES = "";
     private static final String CONFIG_FILE = "config.json";
     private static final String PREPROCESSOR_FILE = "preprocessor_config.json";
+    /** Resources beside this class: openai/clip-vit-base-patch32's tokenizer files, copied into every folder. */
     private static final List<String> TOKENIZER_FILES =
             List.of("vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SyntheticClip() {
     }
@@ -85,23 +72,6 @@ public final class SyntheticClip {
     }
 
     /**
-     * Every tensor of the architecture, ready for {@link SafeTensors#write}: each one is generated while it is
-     * written and stored as {@code dtype} (F32 exactly; F16 and BF16 rounded to nearest even), so writing holds one
-     * tensor in memory at a time.
-     */
-    public static List<TensorToWrite> tensorsToWrite(ClipConfig config, DType dtype) {
-        if (!dtype.isConvertibleToFloat()) {
-            throw new InputException("Synthetic weights are floats; cannot store them as " + dtype);
-        }
-        List<TensorToWrite> tensors = new ArrayList<>();
-        shapes(config).forEach((name, shape) -> tensors.add(new TensorToWrite(name, dtype, shape, out -> {
-            float[] values = SyntheticWeights.generate(name, Math.toIntExact(elementCount(shape)));
-            TensorToWrite.ofFloats(name, dtype, shape, values).content().writeTo(out);
-        })));
-        return tensors;
-    }
-
-    /**
      * Writes a complete Hugging Face model folder for a named architecture: {@code config.json},
      * {@code model.safetensors} (weights stored as {@code dtype}), the tokenizer files and
      * {@code preprocessor_config.json}; {@link ClipModel#load(Path)} loads it like a downloaded model.
@@ -109,11 +79,7 @@ public final class SyntheticClip {
      * @return {@code folder}
      */
     public static Path writeModelFolder(Path folder, String architecture, DType dtype) {
-        ClipConfig config = config(architecture);
-        List<TensorToWrite> tensors = tensorsToWrite(config, dtype);
-        writeSmallFiles(folder, architecture);
-        SafeTensors.write(folder.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
-        return folder;
+        return folder(architecture).write(folder, dtype);
     }
 
     /**
@@ -122,44 +88,30 @@ public final class SyntheticClip {
      */
     public static ClipModel model(String architecture, ModelOptions options) {
         ClipConfig config = config(architecture);
-        ClipTokenizer tokenizer;
-        ImagePreprocessor preprocessor;
-        Path temporary = null;
-        try {
-            temporary = Files.createTempDirectory("aperture-synthetic-");
-            writeSmallFiles(temporary, architecture);
-            tokenizer = ClipTokenizer.load(temporary);
-            preprocessor = ImagePreprocessor.load(temporary, options.limits().images());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the synthetic model's tokenizer files", e);
-        } finally {
-            deleteQuietly(temporary);
+        record Readers(ClipTokenizer tokenizer, ImagePreprocessor preprocessor) {
         }
-        Backend backend = Backends.open(options.backend(), options.threads());
+        Readers readers = folder(architecture).readSmallFiles(files -> new Readers(ClipTokenizer.load(files),
+                ImagePreprocessor.load(files, options.limits().images())));
         try (TensorSource weights = tensors(config)) {
-            ClipTowers towers = ClipTowers.load(weights, config, backend);
-            return ClipModel.fromParts(null, backend, towers, tokenizer, preprocessor, options);
-        } catch (RuntimeException e) {
-            backend.close();
-            throw e;
+            return ModelLoading.onNewBackend(options, backend -> ClipModel.fromParts(null, backend,
+                    ClipTowers.load(weights, config, backend), readers.tokenizer(), readers.preprocessor(), options));
         }
     }
 
+    /** The model folder of a named architecture. */
+    private static SyntheticFolder folder(String architecture) {
+        return new SyntheticFolder(Map.of(CONFIG_FILE, configJson(architecture),
+                PREPROCESSOR_FILE, preprocessorJson(architecture)), SyntheticClip.class, TOKENIZER_FILES,
+                new SyntheticTensors(shapes(config(architecture))));
+    }
+
     /** Every tensor name a checkpoint of {@code config} holds, with its Hugging Face shape, in checkpoint order. */
-    static Map<String, long[]> shapes(ClipConfig config) {
+    private static Map<String, long[]> shapes(ClipConfig config) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (String name : ClipTensorNames.expected(config)) {
             shapes.put(name, shapeOf(name, config));
         }
         return shapes;
-    }
-
-    static long elementCount(long[] shape) {
-        long count = 1;
-        for (long dim : shape) {
-            count = Math.multiplyExact(count, dim);
-        }
-        return count;
     }
 
     /** Linear weights are {@code [out, in]}, as in PyTorch; the patch embedding is a conv kernel. */
@@ -204,7 +156,7 @@ public final class SyntheticClip {
 
     /** The base config (openai/clip-vit-base-patch32's config.json) with the architecture's changes. */
     private static ObjectNode configJson(String architecture) {
-        ObjectNode config = (ObjectNode) readJsonResource(CONFIG_FILE);
+        ObjectNode config = (ObjectNode) SyntheticFolder.readJsonResource(SyntheticClip.class, CONFIG_FILE);
         ObjectNode text = (ObjectNode) config.get("text_config");
         ObjectNode vision = (ObjectNode) config.get("vision_config");
         switch (architecture == null ? "" : architecture) {
@@ -227,57 +179,11 @@ public final class SyntheticClip {
 
     /** The image processor settings: openai's, resizing and cropping to the architecture's image size. */
     private static ObjectNode preprocessorJson(String architecture) {
-        ObjectNode preprocessor = (ObjectNode) readJsonResource(PREPROCESSOR_FILE);
+        ObjectNode preprocessor = (ObjectNode) SyntheticFolder.readJsonResource(SyntheticClip.class,
+                PREPROCESSOR_FILE);
         int imageSize = config(architecture).vision().imageSize();
         ((ObjectNode) preprocessor.get("size")).put("shortest_edge", imageSize);
         ((ObjectNode) preprocessor.get("crop_size")).put("height", imageSize).put("width", imageSize);
         return preprocessor;
-    }
-
-    /** Everything of a model folder but the weights. */
-    private static void writeSmallFiles(Path folder, String architecture) {
-        try {
-            Files.createDirectories(folder);
-            JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(CONFIG_FILE).toFile(),
-                    configJson(architecture));
-            JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(PREPROCESSOR_FILE).toFile(),
-                    preprocessorJson(architecture));
-            for (String file : TOKENIZER_FILES) {
-                try (InputStream in = resource(file)) {
-                    Files.copy(in, folder.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the synthetic model's files to " + folder, e);
-        }
-    }
-
-    private static JsonNode readJsonResource(String file) {
-        try (InputStream in = resource(file)) {
-            return JSON.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read resource " + RESOURCES + file, e);
-        }
-    }
-
-    private static InputStream resource(String file) {
-        InputStream in = SyntheticClip.class.getResourceAsStream(RESOURCES + file);
-        if (in == null) {
-            throw new IllegalStateException("Resource " + RESOURCES + file + " is missing from the models jar");
-        }
-        return in;
-    }
-
-    private static void deleteQuietly(Path folder) {
-        if (folder == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            // A leftover temporary folder of a few small files is harmless.
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.aperture.core.tensor.TensorSource;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.clip.ClipConfig;
 import dev.aperture.models.clip.ClipModel;
+import dev.aperture.models.synthetic.SyntheticWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

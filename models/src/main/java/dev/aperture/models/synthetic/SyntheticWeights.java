@@ -1,16 +1,25 @@
-package dev.aperture.models.clip.synthetic;
+package dev.aperture.models.synthetic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The weight generator of testdata/clip-b32-synthetic (README.txt, "GENERATOR SPEC"): every parameter is a
  * SplitMix64 stream seeded by the FNV-1a hash of its name, mapped to a uniform value around a per-kind center.
  * Deterministic and name-addressed, so any tensor can be regenerated alone, in any order, bit for bit.
- * {@link SyntheticClip} builds whole models from it.
+ *
+ * <p>The README's rules cover CLIP's names. SigLIP's own names are classified by the same rules read one step wider
+ * (so no CLIP tensor changes): PyTorch's {@code in_proj_weight} and {@code in_proj_bias} count as a weight and a
+ * bias, the pooling head's {@code probe} as an embedding, and {@code logit_bias}, like {@code logit_scale}, is a fixed
+ * scalar.
  */
-final class SyntheticWeights {
-    /** The fixed value of the one parameter that is not generated. */
-    static final float LOGIT_SCALE = 4.6052f;
+public final class SyntheticWeights {
+    /**
+     * The parameters that are not generated, with their values: CLIP's initial temperature {@code ln 100}, and for
+     * SigLIP a bias that, like the trained models' (about -10 to -17), makes a random pair's sigmoid small.
+     */
+    private static final Map<String, Float> FIXED = Map.of("logit_scale", 4.6052f, "logit_bias", -10.0f);
 
     private SyntheticWeights() {
     }
@@ -32,10 +41,18 @@ final class SyntheticWeights {
         return z ^ (z >>> 31);
     }
 
-    /** All {@code count} elements of the named parameter. */
-    static float[] generate(String name, int count) {
-        if (name.equals("logit_scale")) {
-            return new float[]{LOGIT_SCALE};
+    /**
+     * All {@code count} elements of the named parameter (a fixed scalar repeated for {@code logit_scale} and
+     * {@code logit_bias}, whose checkpoints store one element).
+     *
+     * @throws IllegalArgumentException for a name no rule classifies
+     */
+    public static float[] generate(String name, int count) {
+        Float fixed = FIXED.get(name);
+        if (fixed != null) {
+            float[] values = new float[count];
+            Arrays.fill(values, fixed);
+            return values;
         }
         double[] kind = centerAndHalfWidth(name);
         double center = kind[0];
@@ -54,19 +71,19 @@ final class SyntheticWeights {
         return values;
     }
 
-    /** The README's classification rules b-f, first match wins. */
+    /** The README's classification rules b-f, first match wins, with SigLIP's names read as described above. */
     private static double[] centerAndHalfWidth(String name) {
         String[] parts = name.split("\\.");
         String module = parts.length >= 2 ? parts[parts.length - 2] : "";
-        boolean isWeight = name.endsWith(".weight");
-        boolean isBias = name.endsWith(".bias");
+        boolean isWeight = name.endsWith(".weight") || name.endsWith(".in_proj_weight");
+        boolean isBias = name.endsWith(".bias") || name.endsWith(".in_proj_bias");
         if (module.contains("norm") && isWeight) {
             return new double[]{1.0, 0.1};
         }
         if (module.contains("norm") && isBias) {
             return new double[]{0.0, 0.05};
         }
-        if (name.contains("_embedding")) {
+        if (name.contains("_embedding") || name.endsWith(".probe")) {
             return new double[]{0.0, 0.04};
         }
         if (name.equals("text_projection.weight") || name.equals("visual_projection.weight")) {
