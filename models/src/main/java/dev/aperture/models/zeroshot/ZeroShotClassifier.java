@@ -101,8 +101,21 @@ public final class ZeroShotClassifier {
     public List<List<Label>> classify(List<ImageInput> images, List<String> labels) {
         checkLabels(labels);
         float[][] labelVectors = sharedLabelEmbeddings(labels);
-        float[][] imageVectors = model.embedImages(images);
-        List<List<Label>> results = new ArrayList<>(images.size());
+        return rankAll(model.embedImages(images), labels, labelVectors);
+    }
+
+    /**
+     * For each image embedding (L2-normalized, from this classifier's model: {@code embedImages}), the labels ranked
+     * by score, highest first; what {@link #classify(List, List)} gives for the images, for callers that keep the
+     * embeddings too.
+     */
+    public List<List<Label>> classifyEmbeddings(float[][] imageVectors, List<String> labels) {
+        checkLabels(labels);
+        return rankAll(imageVectors, labels, sharedLabelEmbeddings(labels));
+    }
+
+    private List<List<Label>> rankAll(float[][] imageVectors, List<String> labels, float[][] labelVectors) {
+        List<List<Label>> results = new ArrayList<>(imageVectors.length);
         for (float[] imageVector : imageVectors) {
             results.add(rank(imageVector, labels, labelVectors));
         }
