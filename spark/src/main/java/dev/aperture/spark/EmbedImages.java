@@ -24,7 +24,7 @@ public final class EmbedImages {
     private static final String USAGE = "usage: embed-images --input DIR --output OUT.parquet [--model ID|DIR]"
             + " [--master local[2]] [--labels a,b,c] [--batch N] [--threads N] [--backend cpu|opencl|auto]";
 
-    /** The parsed command line; {@code master} null under spark-submit, which sets it. */
+    /** The parsed command line; {@code master} null when not given. */
     record Arguments(String input, String output, String model, String master, List<String> labels, int batchSize,
                      int threads, String backend) {
 
@@ -76,8 +76,10 @@ public final class EmbedImages {
         }
         // A session this job starts is stopped at the end; one that was running already (a notebook, a test) is not.
         boolean started = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = (arguments.master() == null ? SparkSession.builder()
-                : localSessionBuilder(arguments.master())).appName("aperture-embed-images").getOrCreate();
+        // spark-submit passes its --master as the spark.master property; run alone, the job defaults to local[2].
+        String master = arguments.master() != null ? arguments.master()
+                : System.getProperty("spark.master", "local[2]");
+        SparkSession spark = localSessionBuilder(master).appName("aperture-embed-images").getOrCreate();
         try {
             run(spark, arguments);
         } finally {

@@ -102,4 +102,13 @@ final class Fixtures {
         }
         return texts;
     }
+
+    /** An {@code array<float>} column's value as the floats it holds. */
+    static float[] floats(List<Object> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (Float) values.get(i);
+        }
+        return out;
+    }
 }

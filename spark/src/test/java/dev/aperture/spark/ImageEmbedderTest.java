@@ -81,7 +81,7 @@ class ImageEmbedderTest {
                 assertTrue(error.contains(name), error);
             } else {
                 assertNull(row.get(2), name);
-                assertArrayEquals(expected.get(name), floats(row.getList(1)), name);
+                assertArrayEquals(expected.get(name), Fixtures.floats(row.getList(1)), name);
             }
         }
         assertEquals(Fixtures.CORRUPT_NAMES.size(), corrupt);
@@ -96,7 +96,7 @@ class ImageEmbedderTest {
         assertEquals(paths.size(), rows.size());
         for (Row row : rows) {
             String name = Path.of(row.getString(0)).getFileName().toString();
-            assertArrayEquals(expected.get(name), floats(row.getList(1)), name);
+            assertArrayEquals(expected.get(name), Fixtures.floats(row.getList(1)), name);
         }
     }
 
@@ -122,13 +122,5 @@ class ImageEmbedderTest {
                 () -> embedder().setOnError("fail").transform(binaryFiles()).collectAsList());
         assertTrue(Fixtures.CORRUPT_NAMES.stream().anyMatch(name -> String.valueOf(failure.getMessage()).contains(name)),
                 failure.getMessage());
-    }
-
-    static float[] floats(List<Object> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (Float) values.get(i);
-        }
-        return out;
     }
 }

@@ -38,7 +38,7 @@ class TextEmbedderTest {
         float[][] out = new float[rows.size()][];
         for (int i = 0; i < out.length; i++) {
             assertNull(rows.get(i).get(1), texts.get(i));
-            out[i] = ImageEmbedderTest.floats(rows.get(i).getList(0));
+            out[i] = Fixtures.floats(rows.get(i).getList(0));
         }
         return out;
     }

@@ -62,7 +62,7 @@ class ZeroShotImageClassifierTest {
                 assertEquals(ranked.get(k).score(), scores.get(k).getDouble(1), 0.0);
                 assertEquals(ranked.get(k).logit(), scores.get(k).getDouble(2), 0.0);
             }
-            assertArrayEquals(expectedEmbeddings[i], ImageEmbedderTest.floats(row.getList(3)));
+            assertArrayEquals(expectedEmbeddings[i], Fixtures.floats(row.getList(3)));
         }
     }
 }
