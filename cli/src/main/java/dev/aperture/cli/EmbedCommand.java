@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.ImageTextModel;
+import dev.aperture.models.ModelTypes;
 import dev.aperture.models.bert.TextEmbedder;
 import dev.aperture.models.source.HubOptions;
 import picocli.CommandLine.ArgGroup;
@@ -64,7 +65,7 @@ final class EmbedCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         String model = modelArgs.location.model;
         HubOptions hub = modelArgs.location.hub.hubOptions();
-        if (TextModelKind.isSentenceEmbeddingModel(model, hub)) {
+        if (ModelTypes.isSentenceEmbedder(model, hub)) {
             if (!images.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--image needs a CLIP or SigLIP model; "
                         + model + " is a text-only (BERT) model");

@@ -8,6 +8,11 @@ public final class TestData {
     private TestData() {
     }
 
+    /** The fixtures' root folder, {@code testdata/}. */
+    public static Path dir() {
+        return existing(Path.of("."));
+    }
+
     /** A file of the tiny CLIP fixture, {@code testdata/clip-tiny/<file>}. */
     public static Path clipTiny(String file) {
         return existing(Path.of("clip-tiny", file));

@@ -2,6 +2,7 @@ package dev.aperture.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aperture.models.siglip.SiglipModel;
 import dev.aperture.models.source.HubOptions;
 import dev.aperture.models.source.ModelFiles;
 import dev.aperture.models.source.ModelSource;
@@ -37,5 +38,18 @@ public final class ModelTypes {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /**
+     * True for a BERT-family sentence-embedding model ({@code bert.TextEmbedder}): an {@code .onnx} file, or a model
+     * whose {@code config.json} names a model type other than CLIP's and SigLIP's (a local folder, or a hub id, whose
+     * config alone is fetched first); false for an image-text model.
+     */
+    public static boolean isSentenceEmbedder(String folderOrHubId, HubOptions hub) {
+        if (folderOrHubId.endsWith(".onnx")) {
+            return true;
+        }
+        String modelType = of(folderOrHubId, hub);
+        return !modelType.isEmpty() && !modelType.startsWith("clip") && !modelType.equals(SiglipModel.MODEL_TYPE);
     }
 }

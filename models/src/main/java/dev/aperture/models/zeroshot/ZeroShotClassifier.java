@@ -106,7 +106,7 @@ public final class ZeroShotClassifier {
 
     /**
      * As {@link #classify(List, List)} for images the caller has already embedded with this classifier's model
-     * ({@link ImageTextModel#embedImages}): a server that batches image embeddings across requests ranks them here.
+     * ({@link ImageTextModel#embedImages}): a server that batches image embeddings across requests, or a Spark job that keeps the embeddings too.
      */
     public List<List<Label>> classifyEmbeddings(float[][] imageVectors, List<String> labels) {
         checkLabels(labels);
