@@ -6,6 +6,7 @@ module dev.aperture.cli {
     requires dev.aperture.core;
     requires dev.aperture.models;
     requires dev.aperture.server;         // aperture serve; ResultJson for the classify commands
+    requires dev.aperture.search;         // aperture index, aperture search
     requires dev.aperture.backend.gpu;   // aperture devices: OpenCl.listDevices()
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = "Run CLIP-style embedding models from the JVM.",
         subcommands = {ClassifyCommand.class, EmbedCommand.class, TokenizeCommand.class, InspectCommand.class,
                 DevicesCommand.class, BenchCommand.class, ClassifyTextCommand.class, ConvertCommand.class,
-                ServeCommand.class})
+                ServeCommand.class, IndexCommand.class, SearchCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
