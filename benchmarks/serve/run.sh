@@ -19,6 +19,8 @@ mkdir -p "$work"
 "$root/aperture" --version >/dev/null   # builds the CLI jar when it is missing or stale
 jar="$root/cli/target/aperture-cli.jar"
 run_java() { "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" "$@"; }
+# The jar itself from here on, not the launcher: a source edited during the run must not rebuild it halfway.
+aperture=("$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx2g -jar "$jar")
 
 if [ ! -f "$work/vit-b-32/config.json" ]; then
   echo "writing the synthetic ViT-B/32 folder to $work/vit-b-32" >&2
@@ -36,7 +38,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 start_server() {   # port, max batch
-  "$root/aperture" serve --port "$1" --max-batch "$2" --model "$work/minilm/model.onnx=minilm" \
+  "${aperture[@]}" serve --port "$1" --max-batch "$2" --model "$work/minilm/model.onnx=minilm" \
     --model "$work/vit-b-32=vit-b-32" 2>"$work/serve-$1.log" &
   pids+=("$!")
 }
@@ -53,7 +55,7 @@ done
 baselines() {
   echo "load: $(uptime)"
   run_java "$here/BareMiniLm.java" "$work/minilm/model.onnx" "$text" 32 "$measure"
-  "$root/aperture" bench --model "$work/vit-b-32" --batch 32 --iterations 4 --warmup 1 2>/dev/null \
+  "${aperture[@]}" bench --model "$work/vit-b-32" --batch 32 --iterations 4 --warmup 1 2>"$work/bench.log" \
     | grep -E '^(model|stage|image tower)'
 }
 load() {   # label, port, model, kind, payload, concurrency, [encoding]
