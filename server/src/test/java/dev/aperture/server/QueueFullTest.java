@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +41,7 @@ class QueueFullTest {
             assertEquals("queue_full", ServerFixture.json(refused).get("error").get("code").asText());
             assertTrue(!running.isDone() || !queued.isDone(), "the refusal came while the queue was full");
 
-            for (var pending : java.util.List.of(running, queued)) {
+            for (var pending : List.of(running, queued)) {
                 HttpResponse<String> response = pending.get(120, TimeUnit.SECONDS);
                 assertEquals(200, response.statusCode(), response.body());
                 assertEquals(QUEUE_INPUTS, ServerFixture.json(response).get("data").size());
