@@ -11,7 +11,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code aperture serve} HTTP server, as a library: OpenAI-compatible {@code /v1/embeddings}, zero-shot
@@ -26,17 +25,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>{@link #close()} shuts down gracefully: {@code /health} turns 503 and new {@code /v1} requests are refused with
- * 503 and Retry-After, requests in flight finish (up to {@link ServerOptions#shutdownGrace()}), the HTTP server
- * stops, each model's queue is drained, and the models are closed.
+ * <p>{@link #close()} shuts down gracefully, through Jetty's graceful stop ({@link DrainingHandler}): the listening
+ * socket closes first, so new connections are refused; a new request on a connection kept alive gets 503 with
+ * Retry-After and {@code Connection: close}; the requests in flight finish (for up to
+ * {@link ServerOptions#shutdownGrace()}; past it, Jetty closes their connections); then each model's queue is
+ * drained and the models are closed.
  */
 public final class ApertureServer implements AutoCloseable {
     private final ServerOptions options;
     private final ServerMetrics metrics = new ServerMetrics();
     private final ModelRegistry registry = new ModelRegistry();
     private final ApiKeyCheck apiKeys;
-    /** {@code /v1} requests being handled now, which {@link #close()} lets finish. */
-    private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Javalin app;
     /** Set on a request one of the routes handled, so that Javalin's error pages leave its response alone. */
@@ -86,6 +85,11 @@ public final class ApertureServer implements AutoCloseable {
         config.concurrency.useVirtualThreads = true;
         config.http.maxRequestSize = options.maxBodyBytes();
         config.http.prefer405over404 = true;
+        config.jetty.modifyServer(server -> {
+            // Jetty's graceful stop: close the listener, then wait this long for the requests in flight.
+            server.insertHandler(new DrainingHandler());
+            server.setStopTimeout(options.shutdownGrace().toMillis());
+        });
         // One connector with an idle timeout: a client that stalls or sends its body too slowly is cut off.
         config.jetty.addConnector((server, httpConfiguration) -> {
             // Jetty caches a connection's header values and by default matches them ignoring case: a later
@@ -144,23 +148,16 @@ public final class ApertureServer implements AutoCloseable {
     }
 
     /**
-     * A {@code /v1} route that runs a model: only when ready, behind the API key, counted for shutdown. The body is
+     * A {@code /v1} route that runs a model: only when ready, behind the API key. The body is
      * read (within the limit) before anything can refuse the request, so the connection is left at the next request.
      */
     private io.javalin.http.Handler work(String route, WorkRoute handler) {
-        return ctx -> {
-            inFlight.incrementAndGet();
-            try {
-                instrumented(route, ctx, request -> {
-                    JsonBody body = JsonBody.read(ctx, options.maxBodyBytes());
-                    apiKeys.check(ctx);
-                    refuseUnlessReady();
-                    handler.handle(ctx, body);
-                });
-            } finally {
-                inFlight.decrementAndGet();
-            }
-        };
+        return ctx -> instrumented(route, ctx, request -> {
+            JsonBody body = JsonBody.read(ctx, options.maxBodyBytes());
+            apiKeys.check(ctx);
+            refuseUnlessReady();
+            handler.handle(ctx, body);
+        });
     }
 
     /** A route that describes the server; {@code /v1/models} is behind the API key, health and metrics are not. */
@@ -225,16 +222,7 @@ public final class ApertureServer implements AutoCloseable {
             return;
         }
         var models = registry.beginShutdown();
-        long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        app.stop();
+        app.stop();   // returns once the requests in flight have finished, or the grace has run out
         models.forEach(ServedModel::close);
         closed.countDown();
     }

@@ -25,12 +25,17 @@ final class Responses {
 
     /** {@code {"error": {"message", "type", "param", "code"}}} with the error's status. */
     static void error(Context ctx, ApiError error) throws IOException {
-        ObjectNode body = JsonBody.JSON.createObjectNode();
-        body.putObject("error").put("message", error.message()).put("type", error.type())
-                .put("param", error.param()).put("code", error.code());
         if (error.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
-        json(ctx, error.status(), body);
+        json(ctx, error.status(), errorBody(error));
+    }
+
+    /** The body of an error response, also written outside Javalin by {@link DrainingHandler}. */
+    static ObjectNode errorBody(ApiError error) {
+        ObjectNode body = JsonBody.JSON.createObjectNode();
+        body.putObject("error").put("message", error.message()).put("type", error.type())
+                .put("param", error.param()).put("code", error.code());
+        return body;
     }
 }

@@ -2,6 +2,7 @@ package dev.aperture.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.ImageTextModel;
@@ -164,6 +165,43 @@ final class ServerFixture implements AutoCloseable {
             }
         }
         return vectors;
+    }
+
+    /**
+     * The value of one series in {@code /metrics}, named as Prometheus prints it with its tags in alphabetical order
+     * ({@code aperture_queue_inputs{kind="text",model="minilm"}}); NaN when the series does not exist yet.
+     */
+    double metric(String series) {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Waits, up to 30 s, until the series reaches {@code atLeast}; fails the test otherwise. */
+    void awaitMetric(String series, double atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(metric(series) >= atLeast)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(series + " did not reach " + atLeast + " in 30 s; it is " + metric(series));
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * A MiniLM embeddings request of {@code texts} long sentences (about 150 tokens each): one that keeps the model
+     * busy for a while (seconds on two cores), for tests that need a request still in flight.
+     */
+    static ObjectNode slowMiniLmRequest(int texts) {
+        ObjectNode request = object().put("model", "minilm");
+        ArrayNode input = request.putArray("input");
+        for (int i = 0; i < texts; i++) {
+            input.add("sentence " + i + " long enough to take the model a moment ".repeat(15));
+        }
+        return request;
     }
 
     @Override
