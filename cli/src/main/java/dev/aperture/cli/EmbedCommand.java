@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,9 +98,7 @@ final class EmbedCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--image needs a CLIP or SigLIP model; "
                         + model + " is a text-only (BERT) model");
             }
-            try (TextEmbedder embedder = Files.exists(Path.of(model))
-                    ? TextEmbedder.load(Path.of(model), tokenizer, modelArgs.options())
-                    : TextEmbedder.load(model, modelArgs.options(), hub);
+            try (TextEmbedder embedder = modelArgs.location.loadTextEmbedder(tokenizer, modelArgs.options());
                  EmbeddingSink sink = openSink(chosen)) {
                 embedInRounds(records, sink, err, new Embedders(embedder::embed, images -> new float[0][]));
             }
