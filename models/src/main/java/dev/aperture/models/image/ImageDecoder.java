@@ -39,7 +39,9 @@ import java.util.Locale;
  * <p>Two Pillow behaviours need the encoded bytes, not just ImageIO's result: a JPEG with an embedded ICC profile
  * is decoded again without it ({@link JpegIccStripper}: the JDK would colour-convert, Pillow does not), and a
  * 16-bit gray PNG is recognised from its IHDR so {@link PillowRgbConversion} clamps it like Pillow's mode "I"
- * even when ImageIO added an alpha band for its tRNS chunk.
+ * even when ImageIO added an alpha band for its tRNS chunk, and the EXIF orientation of a JPEG or PNG
+ * ({@link ExifOrientation}, which ImageIO ignores) turns the pixels upright ({@link ExifTranspose}) unless
+ * {@link ImageLimits#applyExifOrientation()} is off.
  *
  * <p>Thread-safe: each call creates its own ImageIO reader.
  */
@@ -173,6 +175,7 @@ final class ImageDecoder {
             }
             reader = readers.next();
             boolean sixteenBitGrayPng = isSixteenBitGrayPng(stream);
+            int orientation = limits.applyExifOrientation() ? ExifOrientation.read(stream) : ExifOrientation.NORMAL;
             boolean jpegWithProfile = "jpeg".equalsIgnoreCase(reader.getFormatName())
                     && JpegIccStripper.hasIccProfile(stream);
             reader.setInput(stream, true, true);
@@ -183,7 +186,8 @@ final class ImageDecoder {
                 strippedStream = new MemoryCacheImageInputStream(new ByteArrayInputStream(stripped));
                 reader.setInput(strippedStream, true, true);
             }
-            return PillowRgbConversion.toRgb(readFirstFrame(reader, name), name, sixteenBitGrayPng);
+            RgbImage stored = PillowRgbConversion.toRgb(readFirstFrame(reader, name), name, sixteenBitGrayPng);
+            return ExifTranspose.apply(stored, orientation);
         } catch (ApertureException e) {
             throw e;
         } catch (IOException e) {
