@@ -27,8 +27,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decodes an encoded image (whatever ImageIO reads: PNG, JPEG, BMP, GIF, WBMP; the first frame of an animation)
- * into 8-bit RGB, guarding against hostile files.
+ * Decodes an encoded image (whatever ImageIO reads: PNG, JPEG, BMP, GIF, WBMP, TIFF, and WebP through
+ * TwelveMonkeys' plug-in; the first frame of an animation) into 8-bit RGB, guarding against hostile files. HEIC and
+ * AVIF are refused with the conversion to run ({@link UnreadableFormats}).
  *
  * <p>Guards, in order: the pixel count declared by the header is checked against {@link ImageLimits#maxPixels()}
  * before any pixel is decoded; metadata is skipped (ImageIO would otherwise inflate compressed text chunks);
@@ -170,8 +171,7 @@ final class ImageDecoder {
         try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
             if (!readers.hasNext()) {
-                throw new FormatException(name + ": not a recognised image format (supported: "
-                        + String.join(", ", ImageIO.getReaderFormatNames()).toUpperCase(Locale.ROOT) + ")");
+                throw new FormatException(UnreadableFormats.message(stream, name));
             }
             reader = readers.next();
             boolean sixteenBitGrayPng = isSixteenBitGrayPng(stream);
