@@ -27,8 +27,10 @@ import java.util.Locale;
  * <p>The EXIF orientation of a JPEG or PNG is applied as transformers' {@code load_image} applies it (Pillow's
  * {@code exif_transpose}), unless {@link ImageLimits#applyExifOrientation()} is off.
  *
- * <p>Known differences from the Python pipeline, all on inputs the fixtures do not contain: CMYK/YCCK JPEGs are
- * refused (ImageIO cannot read them; Pillow converts them); lossy WebP is decoded with plain chroma upsampling
+ * <p>CMYK JPEGs convert with Pillow's formula (see {@link PillowRgbConversion}).
+ *
+ * <p>Known differences from the Python pipeline, all on inputs the fixtures do not contain: YCCK JPEGs take the
+ * same CMYK path but are untested (no fixture); lossy WebP is decoded with plain chroma upsampling
  * (TwelveMonkeys' decoder) where Pillow's libwebp interpolates, so colour edges differ (lossless WebP is exact);
  * the EXIF orientation of WebP, TIFF and HEIF files is not read; a GIF whose first frame is smaller than its logical
  * screen yields just the frame (Pillow pastes it onto the screen); BMP 5-6-5 and other exotic layouts go through
