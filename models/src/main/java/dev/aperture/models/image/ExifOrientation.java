@@ -2,11 +2,12 @@ package dev.aperture.models.image;
 
 import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Reads the EXIF orientation tag (0x0112 in IFD0, values 1..8) of a JPEG (the first APP1 "Exif" segment before
- * the image data) or a PNG (its eXIf chunk before IDAT), as Pillow's {@code getexif()} finds it for
+ * the image data), a PNG (its eXIf chunk before IDAT) or a WebP (the extended format's EXIF chunk), as Pillow's {@code getexif()} finds it for
  * {@code ImageOps.exif_transpose}.
  *
  * <p>A small bounded parser over hostile input: it reads at most {@link #MAX_SEGMENTS} markers or chunks and one
@@ -28,7 +29,7 @@ final class ExifOrientation {
     private ExifOrientation() {
     }
 
-    /** The orientation of the JPEG or PNG at the stream's position; {@link #NORMAL} for other formats. */
+    /** The orientation of the JPEG, PNG or WebP at the stream's position; {@link #NORMAL} for other formats. */
     static int read(ImageInputStream stream) throws IOException {
         stream.mark();
         try {
@@ -44,6 +45,11 @@ final class ExifOrientation {
             }
             if (Arrays.equals(head, PNG_SIGNATURE)) {
                 return fromPngChunks(stream);
+            }
+            byte[] form = new byte[4];
+            if (head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F' && readFully(stream, form)
+                    && Arrays.equals(form, "WEBP".getBytes(StandardCharsets.ISO_8859_1))) {
+                return fromWebpChunks(stream);
             }
             return NORMAL;
         } finally {
@@ -99,7 +105,7 @@ final class ExifOrientation {
             }
             long length = (header[0] & 0xFFL) << 24 | (header[1] & 0xFF) << 16 | (header[2] & 0xFF) << 8
                     | (header[3] & 0xFF);
-            String type = new String(header, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String type = new String(header, 4, 4, StandardCharsets.ISO_8859_1);
             if (type.equals("IDAT") || type.equals("IEND")) {
                 return NORMAL;
             }
@@ -117,6 +123,35 @@ final class ExifOrientation {
                 return fromTiff(data, prefixed ? EXIF_HEADER.length : 0);
             }
             long skip = length + 4;  // data and CRC
+            if (stream.skipBytes(skip) < skip) {
+                return NORMAL;
+            }
+        }
+        return NORMAL;
+    }
+
+    /** Walks a WebP's RIFF chunks (little-endian sizes, odd sizes padded) for the extended format's EXIF chunk. */
+    private static int fromWebpChunks(ImageInputStream stream) throws IOException {
+        byte[] header = new byte[8];
+        for (int chunk = 0; chunk < MAX_SEGMENTS; chunk++) {
+            if (!readFully(stream, header)) {
+                return NORMAL;
+            }
+            long size = (header[4] & 0xFFL) | (header[5] & 0xFF) << 8 | (header[6] & 0xFF) << 16
+                    | (header[7] & 0xFFL) << 24;
+            if (new String(header, 0, 4, StandardCharsets.ISO_8859_1).equals("EXIF")) {
+                if (size > MAX_EXIF_BYTES) {
+                    return NORMAL;
+                }
+                byte[] data = new byte[(int) size];
+                if (!readFully(stream, data)) {
+                    return NORMAL;
+                }
+                boolean prefixed = data.length >= EXIF_HEADER.length
+                        && Arrays.equals(data, 0, EXIF_HEADER.length, EXIF_HEADER, 0, EXIF_HEADER.length);
+                return fromTiff(data, prefixed ? EXIF_HEADER.length : 0);
+            }
+            long skip = size + (size & 1);
             if (stream.skipBytes(skip) < skip) {
                 return NORMAL;
             }

@@ -40,7 +40,7 @@ import java.util.Locale;
  * <p>Two Pillow behaviours need the encoded bytes, not just ImageIO's result: a JPEG with an embedded ICC profile
  * is decoded again without it ({@link JpegIccStripper}: the JDK would colour-convert, Pillow does not), and a
  * 16-bit gray PNG is recognised from its IHDR so {@link PillowRgbConversion} clamps it like Pillow's mode "I"
- * even when ImageIO added an alpha band for its tRNS chunk, and the EXIF orientation of a JPEG or PNG
+ * even when ImageIO added an alpha band for its tRNS chunk, and the EXIF orientation of a JPEG, PNG or WebP
  * ({@link ExifOrientation}, which ImageIO ignores) turns the pixels upright ({@link ExifTranspose}) unless
  * {@link ImageLimits#applyExifOrientation()} is off.
  *

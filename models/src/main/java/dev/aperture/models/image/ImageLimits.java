@@ -10,8 +10,8 @@ package dev.aperture.models.image;
  * {@code maxDecodedBytes} bounds the memory decoding takes: the decoder's raster (its bytes per pixel, up to 8 for
  * 16-bit RGBA) plus the 3-byte RGB copy.
  *
- * <p>{@code applyExifOrientation} is not a limit but travels with them to the decoder: whether a JPEG's or PNG's
- * EXIF orientation turns the pixels upright, as transformers' {@code load_image} does with Pillow's
+ * <p>{@code applyExifOrientation} is not a limit but travels with them to the decoder: whether a JPEG's, PNG's or
+ * WebP's EXIF orientation turns the pixels upright, as transformers' {@code load_image} does with Pillow's
  * {@code ImageOps.exif_transpose} (default true). False embeds the pixels as stored, as Aperture did before.
  *
  * @param maxPixels            the largest accepted width x height, at least 1

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
@@ -241,5 +243,36 @@ class ExifOrientationTest {
             assertEquals(WIDTH * HEIGHT, decoded.width() * decoded.height());
             assertEquals(ExifOrientation.fromTiff(tiff, 0) >= 5 ? HEIGHT : WIDTH, decoded.width());
         }
+    }
+
+    /**
+     * The lossless WebP fixture (a simple-format RIFF with one VP8L chunk) rewrapped in the extended format:
+     * VP8X (flags: EXIF present; canvas size minus one), the VP8L chunk, then an EXIF chunk, as libwebp's
+     * webpmux lays them out.
+     */
+    static byte[] webpWithExif(byte[] simpleWebp, byte[] tiff, int width, int height) {
+        byte[] vp8l = Arrays.copyOfRange(simpleWebp, 12, simpleWebp.length);
+        ByteBuffer vp8x = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
+        vp8x.put("VP8X".getBytes(StandardCharsets.ISO_8859_1)).putInt(10).put((byte) 0x08).put(new byte[3]);
+        vp8x.put((byte) (width - 1)).put((byte) ((width - 1) >> 8)).put((byte) 0);
+        vp8x.put((byte) (height - 1)).put((byte) ((height - 1) >> 8)).put((byte) 0);
+        ByteBuffer exif = ByteBuffer.allocate(8 + tiff.length + (tiff.length & 1)).order(ByteOrder.LITTLE_ENDIAN);
+        exif.put("EXIF".getBytes(StandardCharsets.ISO_8859_1)).putInt(tiff.length).put(tiff);
+        byte[] body = concat("WEBP".getBytes(StandardCharsets.ISO_8859_1), vp8x.array(), vp8l, exif.array());
+        ByteBuffer riff = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        riff.put("RIFF".getBytes(StandardCharsets.ISO_8859_1)).putInt(body.length);
+        return concat(riff.array(), body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 6, 8})
+    void webpExifChunkOrientationTurnsTheStoredPixelsUpright(int orientation) throws IOException {
+        Path fixture = Path.of(System.getProperty("aperture.testdata", "../testdata"), "webp",
+                "shapes_lossless.webp");
+        byte[] webp = Files.readAllBytes(fixture);
+        RgbImage stored = decoder.decode(webp, "plain.webp");
+        RgbImage decoded = decoder.decode(webpWithExif(webp, orientationTiff(true, orientation), stored.width(),
+                stored.height()), "exif.webp");
+        assertSameImage(expectedUpright(stored, orientation), decoded, "orientation " + orientation);
     }
 }
