@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
@@ -26,6 +27,13 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** What {@code --input -} reads; subcommands reach it through their {@code @ParentCommand}. */
+    final InputStream stdin;
+
+    private Main(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -37,7 +45,12 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line with the given output and error writers (tests capture them). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = ErrorReporting.configure(new CommandLine(new Main()));
+        return run(System.in, out, err, args);
+    }
+
+    /** Runs the command line reading {@code --input -} from {@code stdin} (tests supply it). */
+    public static int run(InputStream stdin, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = ErrorReporting.configure(new CommandLine(new Main(stdin)));
         commandLine.setOut(out);
         commandLine.setErr(err);
         try {

@@ -17,8 +17,18 @@ final class ModelArgs {
             description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--ignore-exif-orientation",
+            description = "Embed images as stored, ignoring their EXIF orientation (default: turn them upright, "
+                    + "as transformers' load_image does).")
+    boolean ignoreExifOrientation;
+
     ModelOptions options() {
-        return backendArgs.options().withBatchSize(batchSize);
+        ModelOptions options = backendArgs.options().withBatchSize(batchSize);
+        if (ignoreExifOrientation) {
+            var limits = options.limits();
+            options = options.withLimits(limits.withImages(limits.images().withExifOrientation(false)));
+        }
+        return options;
     }
 
     /** The CLIP or SigLIP model {@code --model} names (config.json's {@code model_type} says which). */

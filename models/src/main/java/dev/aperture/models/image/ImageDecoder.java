@@ -27,8 +27,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decodes an encoded image (whatever ImageIO reads: PNG, JPEG, BMP, GIF, WBMP; the first frame of an animation)
- * into 8-bit RGB, guarding against hostile files.
+ * Decodes an encoded image (whatever ImageIO reads: PNG, JPEG, BMP, GIF, WBMP, TIFF, and WebP through
+ * TwelveMonkeys' plug-in; the first frame of an animation) into 8-bit RGB, guarding against hostile files. HEIC and
+ * AVIF are refused with the conversion to run ({@link UnreadableFormats}).
  *
  * <p>Guards, in order: the pixel count declared by the header is checked against {@link ImageLimits#maxPixels()}
  * before any pixel is decoded; metadata is skipped (ImageIO would otherwise inflate compressed text chunks);
@@ -39,7 +40,9 @@ import java.util.Locale;
  * <p>Two Pillow behaviours need the encoded bytes, not just ImageIO's result: a JPEG with an embedded ICC profile
  * is decoded again without it ({@link JpegIccStripper}: the JDK would colour-convert, Pillow does not), and a
  * 16-bit gray PNG is recognised from its IHDR so {@link PillowRgbConversion} clamps it like Pillow's mode "I"
- * even when ImageIO added an alpha band for its tRNS chunk.
+ * even when ImageIO added an alpha band for its tRNS chunk, and the EXIF orientation of a JPEG, PNG or WebP
+ * ({@link ExifOrientation}, which ImageIO ignores) turns the pixels upright ({@link ExifTranspose}) unless
+ * {@link ImageLimits#applyExifOrientation()} is off.
  *
  * <p>Thread-safe: each call creates its own ImageIO reader.
  */
@@ -168,11 +171,11 @@ final class ImageDecoder {
         try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
             if (!readers.hasNext()) {
-                throw new FormatException(name + ": not a recognised image format (supported: "
-                        + String.join(", ", ImageIO.getReaderFormatNames()).toUpperCase(Locale.ROOT) + ")");
+                throw new FormatException(UnreadableFormats.message(stream, name));
             }
             reader = readers.next();
             boolean sixteenBitGrayPng = isSixteenBitGrayPng(stream);
+            int orientation = limits.applyExifOrientation() ? ExifOrientation.read(stream) : ExifOrientation.NORMAL;
             boolean jpegWithProfile = "jpeg".equalsIgnoreCase(reader.getFormatName())
                     && JpegIccStripper.hasIccProfile(stream);
             reader.setInput(stream, true, true);
@@ -183,7 +186,8 @@ final class ImageDecoder {
                 strippedStream = new MemoryCacheImageInputStream(new ByteArrayInputStream(stripped));
                 reader.setInput(strippedStream, true, true);
             }
-            return PillowRgbConversion.toRgb(readFirstFrame(reader, name), name, sixteenBitGrayPng);
+            RgbImage stored = PillowRgbConversion.toRgb(readFirstFrame(reader, name), name, sixteenBitGrayPng);
+            return ExifTranspose.apply(stored, orientation);
         } catch (ApertureException e) {
             throw e;
         } catch (IOException e) {

@@ -24,8 +24,15 @@ import java.util.Locale;
  * nothing else useful to do. The output size must not depend on the image, so the config must either center-crop
  * or resize to a fixed height and width.
  *
- * <p>Known differences from the Python pipeline, all on inputs the fixtures do not contain: CMYK/YCCK JPEGs are
- * refused (ImageIO cannot read them; Pillow converts them); a GIF whose first frame is smaller than its logical
+ * <p>The EXIF orientation of a JPEG, PNG or WebP is applied as transformers' {@code load_image} applies it (Pillow's
+ * {@code exif_transpose}), unless {@link ImageLimits#applyExifOrientation()} is off.
+ *
+ * <p>CMYK JPEGs convert with Pillow's formula (see {@link PillowRgbConversion}).
+ *
+ * <p>Known differences from the Python pipeline, all on inputs the fixtures do not contain: YCCK JPEGs take the
+ * same CMYK path but are untested (no fixture); lossy WebP is decoded with plain chroma upsampling
+ * (TwelveMonkeys' decoder) where Pillow's libwebp interpolates, so colour edges differ (lossless WebP is exact);
+ * the EXIF orientation of TIFF files is not read; a GIF whose first frame is smaller than its logical
  * screen yields just the frame (Pillow pastes it onto the screen); BMP 5-6-5 and other exotic layouts go through
  * Java's colour conversion; HF guesses the channel axis from the array shape and mistakes images 1 or 3 pixels
  * high for channels-first, which we do not reproduce.
@@ -102,7 +109,7 @@ public final class ImagePreprocessor {
     }
 
     /**
-     * Preprocesses an image file (PNG, JPEG, BMP, GIF...).
+     * Preprocesses an image file (JPEG, PNG, WebP, BMP, GIF, TIFF).
      *
      * @return channels-first floats, {@code [3 * outputHeight() * outputWidth()]}
      * @throws InputException         the file is missing or unreadable

@@ -32,7 +32,8 @@ import java.awt.image.Raster;
  * </ul>
  * Samples are read from the raster, never through {@link ColorModel#getRGB}, because Java color-manages
  * (a gray image's linear-gray color space would be gamma-converted, an embedded ICC profile applied) whereas
- * Pillow ignores colour profiles. Only images outside those layouts (premultiplied alpha, CMYK, custom
+ * Pillow ignores colour profiles. CMYK (a CMYK or YCCK JPEG) is converted with Pillow's formula
+ * ({@link #convertCmyk}). Only images outside those layouts (premultiplied alpha, custom
  * color spaces, packed 5-6-5 pixels) fall back to {@link BufferedImage#getRGB}, which is not guaranteed to be
  * byte-identical to Pillow.
  */
@@ -79,12 +80,49 @@ final class PillowRgbConversion {
             if (!copyInterleavedBytes(raster, rgb)) {
                 convertRgbSamples(raster, colorModel, rgb);
             }
+        } else if (isEightBitCmyk(colorModel, raster)) {
+            convertCmyk(raster, rgb);
         } else {
             // TYPE_INT_RGB / TYPE_INT_ARGB (DirectColorModel, 8-bit sRGB fields) come out of getRGB unchanged;
-            // anything rarer (premultiplied, CMYK, 5-6-5) is converted to sRGB by Java, not byte-exact to Pillow.
+            // anything rarer (premultiplied, 5-6-5) is converted to sRGB by Java, not byte-exact to Pillow.
             convertViaGetRgb(image, rgb);
         }
         return new RgbImage(width, height, rgb);
+    }
+
+    /** A 4-component CMYK image of 8-bit samples: what the JDK's JPEG reader makes of a CMYK or YCCK JPEG. */
+    private static boolean isEightBitCmyk(ColorModel colorModel, Raster raster) {
+        if (colorModel.getColorSpace().getType() != ColorSpace.TYPE_CMYK || colorModel.hasAlpha()
+                || colorModel.getNumComponents() != 4 || raster.getNumBands() != 4) {
+            return false;
+        }
+        for (int band = 0; band < 4; band++) {
+            if (raster.getSampleModel().getSampleSize(band) != 8) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Pillow's {@code cmyk2rgb} (libImaging/Convert.c): {@code R = max(0, 255 - C - K)}, likewise G from M and B
+     * from Y, no colour management. Its inks come from the "CMYK;I" unpacker, which undoes the Adobe convention of
+     * storing inverted inks (Pillow assumes it for every CMYK JPEG); the JDK's reader undoes the same inversion
+     * (and, for YCCK, libjpeg's colour transform first), so its raster holds the same true inks.
+     */
+    private static void convertCmyk(Raster raster, byte[] rgb) {
+        int width = raster.getWidth();
+        int height = raster.getHeight();
+        int[] row = new int[width * 4];
+        for (int y = 0; y < height; y++) {
+            raster.getPixels(raster.getMinX(), raster.getMinY() + y, width, 1, row);
+            for (int x = 0; x < width; x++) {
+                int black = row[x * 4 + 3];
+                for (int c = 0; c < 3; c++) {
+                    rgb[(y * width + x) * 3 + c] = (byte) Math.max(0, 255 - row[x * 4 + c] - black);
+                }
+            }
+        }
     }
 
     private static boolean isGray(ColorModel colorModel) {
