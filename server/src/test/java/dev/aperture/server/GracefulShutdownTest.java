@@ -1,5 +1,6 @@
 package dev.aperture.server;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * request on a kept-alive connection gets 503 with Retry-After, and the requests in flight finish with their
  * embeddings; none is lost.
  */
+@Tag("slow")
 class GracefulShutdownTest {
     private static final String MINILM_BATCHES = "aperture_batch_inputs_count{kind=\"text\",model=\"minilm\"}";
 

@@ -1,5 +1,6 @@
 package dev.aperture.server;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Over HTTP, a model's queue full: the request that does not fit gets 503 with Retry-After at once, the requests
  * already taken finish, and the server takes new work again once the queue has room.
  */
+@Tag("slow")
 class QueueFullTest {
     private static final int QUEUE_INPUTS = 64;
     private static final String QUEUE = "aperture_queue_inputs{kind=\"text\",model=\"minilm\"}";

@@ -1,6 +1,7 @@
 package dev.aperture.spark;
 
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The example job end to end, in process: a folder of images in, Parquet out, read back. */
+@Tag("slow")
 class EmbedImagesTest {
     @TempDir
     Path dir;

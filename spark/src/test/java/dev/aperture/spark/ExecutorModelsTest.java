@@ -3,6 +3,7 @@ package dev.aperture.spark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** One model per JVM: every task of every job that names the same model and options shares one loaded copy. */
+@Tag("slow")
 class ExecutorModelsTest {
 
     @Test

@@ -5,6 +5,7 @@ import dev.aperture.models.source.HubOptions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link TextEmbedder} in {@code local[2]}: 1,000 texts through CLIP's text tower, 300 through BERT (MiniLM). */
+@Tag("slow")
 class TextEmbedderTest {
     private static final List<String> TEXTS = Fixtures.texts(1000);
     /** Fewer for MiniLM, 20 times the tiny CLIP's work per text: enough for ten batches in each of four partitions. */

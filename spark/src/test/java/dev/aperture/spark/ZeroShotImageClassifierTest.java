@@ -6,6 +6,7 @@ import dev.aperture.models.zeroshot.Label;
 import dev.aperture.models.zeroshot.ZeroShotClassifier;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@link ZeroShotImageClassifier} in {@code local[2]} against the models' {@link ZeroShotClassifier}. */
+@Tag("slow")
 class ZeroShotImageClassifierTest {
     private static final List<String> LABELS = List.of("cat", "dog", "car", "tree", "boat");
     private static final List<String> TEMPLATES = List.of("a photo of a {}.", "a drawing of a {}.");
