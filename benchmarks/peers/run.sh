@@ -47,7 +47,7 @@ trap 'kill "$sampler" 2>/dev/null || true' EXIT
 
 {
   echo "load before: $(uptime)"
-  echo "commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD || echo ' (with local changes)')"
+  echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
   # The environment may force OpenBLAS onto one kernel (OPENBLAS_CORETYPE=Haswell) and a cache size; the baseline
   # runs at the CPU's own kernel, so both are removed for the benchmark process (and the forks, which inherit it).
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$java" --add-modules jdk.incubator.vector \
