@@ -9,12 +9,13 @@
  * {@code --add-reads dev.aperture.benchmarks=ALL-UNNAMED} in benchmarks/pom.xml) for
  * {@code dev.aperture.testkit.TorchZipWriter} (CheckpointLoadBenchmark writes a {@code pytorch_model.bin} with it).
  */
-@SuppressWarnings("requires-automatic")   // jmh.core, below: these benchmarks are never published
+@SuppressWarnings("requires-automatic")   // jmh.core and onnxruntime, below: these benchmarks are never published
 open module dev.aperture.benchmarks {
     requires dev.aperture.core;
     requires dev.aperture.models;
     requires dev.aperture.backend.cpu;   // CpuBackend and dev.aperture.backend.cpu.gemm, measured directly
     requires jdk.incubator.vector;       // SimpleVectorGemmBenchmark, a hand-written Vector API baseline
     requires jmh.core;                   // automatic module (jmh-core has no descriptor)
+    requires com.microsoft.onnxruntime;  // the peer engine; automatic module (its manifest's Automatic-Module-Name)
     requires java.desktop;               // the zero-shot benchmark's BufferedImage
 }

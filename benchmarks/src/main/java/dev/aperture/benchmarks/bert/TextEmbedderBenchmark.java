@@ -1,5 +1,6 @@
 package dev.aperture.benchmarks.bert;
 
+import dev.aperture.benchmarks.TextShape;
 import dev.aperture.models.ModelOptions;
 import dev.aperture.models.bert.AllMiniLmL6V2;
 import dev.aperture.models.bert.TextEmbedder;
@@ -17,7 +18,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -52,26 +52,8 @@ public class TextEmbedderBenchmark {
         AllMiniLmL6V2.OnnxFiles files = AllMiniLmL6V2.resolve(System.err::println);
         embedder = TextEmbedder.load(files.onnx(), files.tokenizer(),
                 ModelOptions.defaults().withThreads(threads).withBatchSize(32));
-        String[] parts = shape.split("x");
-        int batch = Integer.parseInt(parts[0]);
-        int tokens = Integer.parseInt(parts[1]);
-        texts = new ArrayList<>(batch);
-        for (int i = 0; i < batch; i++) {
-            // Each of these common words is one word piece, so the text is tokens - 2 pieces plus [CLS], [SEP].
-            StringBuilder text = new StringBuilder();
-            for (int w = 0; w < tokens - 2; w++) {
-                text.append(WORDS[(i + w) % WORDS.length]).append(' ');
-            }
-            texts.add(text.toString());
-            int length = embedder.tokenizer().encode(texts.getLast()).length;
-            if (length != tokens) {
-                throw new IllegalStateException("benchmark text has " + length + " tokens, expected " + tokens);
-            }
-        }
+        texts = ExactLengthTexts.of(TextShape.parse(shape), embedder.tokenizer());
     }
-
-    private static final String[] WORDS = {"the", "cat", "sat", "on", "a", "mat", "and", "dog", "ran", "to", "house",
-            "with", "big", "red", "door"};
 
     @Benchmark
     public float[][] embed() {

@@ -31,9 +31,6 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ClipTextTowerBenchmark {
-    private static final int BOS = 49406;
-    private static final int EOS = 49407;
-
     private int[][] short1;
     private int[][] short32;
     private int[][] long1;
@@ -44,23 +41,10 @@ public class ClipTextTowerBenchmark {
     public void setUp(SyntheticClipState state) {
         towers = state.model().towers();
         Random random = new Random(42);
-        short32 = prompts(random, 32, 8);
-        long32 = prompts(random, 32, state.model().config().text().maxPositionEmbeddings());
+        short32 = ClipPrompts.random(random, 32, 8);
+        long32 = ClipPrompts.random(random, 32, state.model().config().text().maxPositionEmbeddings());
         short1 = Arrays.copyOf(short32, 1);
         long1 = Arrays.copyOf(long32, 1);
-    }
-
-    /** BOS, random ordinary BPE ids, EOS: what the tokenizer makes of a text of {@code length} tokens. */
-    private static int[][] prompts(Random random, int count, int length) {
-        int[][] prompts = new int[count][length];
-        for (int[] prompt : prompts) {
-            prompt[0] = BOS;
-            for (int i = 1; i < length - 1; i++) {
-                prompt[i] = 256 + random.nextInt(BOS - 256);
-            }
-            prompt[length - 1] = EOS;
-        }
-        return prompts;
     }
 
     @Benchmark

@@ -111,12 +111,20 @@ public class GemmBenchmark {
             library = OpenBlas.load().orElseThrow(() -> new IllegalStateException(
                     "OpenBLAS baseline skipped: libopenblas.so.0 not found (apt-get install libopenblas0-pthread)"));
             library.setThreads(benchmark.threads);
-            System.out.println("OpenBLAS: " + library.config() + ", threads " + benchmark.threads);
+            // The kernel is what a report must name: a DYNAMIC_ARCH build picks it per CPU, the environment can force it.
+            System.out.println("OpenBLAS kernel: " + library.coreName() + " (" + library.config() + "; threads "
+                    + benchmark.threads + "; " + environment("OPENBLAS_CORETYPE") + ", "
+                    + environment("OPENBLAS_L2_SIZE") + ")");
             GemmShape dims = benchmark.dims;
             arena = Arena.ofShared();
             x = arena.allocateFrom(ValueLayout.JAVA_FLOAT, benchmark.x);
             w = arena.allocateFrom(ValueLayout.JAVA_FLOAT, GemmShape.randomFloats(dims.n() * dims.k(), 2));
             y = arena.allocate(ValueLayout.JAVA_FLOAT, (long) dims.m() * dims.n());
+        }
+
+        private static String environment(String name) {
+            String value = System.getenv(name);
+            return name + (value == null ? " unset" : "=" + value);
         }
 
         @TearDown(Level.Trial)

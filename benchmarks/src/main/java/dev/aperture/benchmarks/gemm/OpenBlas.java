@@ -24,6 +24,7 @@ final class OpenBlas {
     private final MethodHandle sgemm;
     private final MethodHandle setNumThreads;
     private final MethodHandle getConfig;
+    private final MethodHandle getCoreName;
 
     private OpenBlas(SymbolLookup library) {
         Linker linker = Linker.nativeLinker();
@@ -33,6 +34,8 @@ final class OpenBlas {
         setNumThreads = linker.downcallHandle(library.find("openblas_set_num_threads").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_INT));
         getConfig = linker.downcallHandle(library.find("openblas_get_config").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS));
+        getCoreName = linker.downcallHandle(library.find("openblas_get_corename").orElseThrow(),
                 FunctionDescriptor.of(ADDRESS));
     }
 
@@ -55,8 +58,20 @@ final class OpenBlas {
 
     /** OpenBLAS's build description, such as "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64". */
     String config() {
+        return string(getConfig);
+    }
+
+    /**
+     * The kernel OpenBLAS runs, such as "SkylakeX" or "Haswell": a DYNAMIC_ARCH build picks it for the CPU when the
+     * library loads, unless the environment variable OPENBLAS_CORETYPE names one.
+     */
+    String coreName() {
+        return string(getCoreName);
+    }
+
+    private static String string(MethodHandle getter) {
         try {
-            MemorySegment text = (MemorySegment) getConfig.invokeExact();
+            MemorySegment text = (MemorySegment) getter.invokeExact();
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
