@@ -107,8 +107,10 @@ final class BenchCommand implements Callable<Integer> {
                 throw new InputException(imageFolder + ": no image files to time --images with");
             }
         }
-        // The towers are called with exactly --batch inputs; the model's own batching only splits the labels.
+        // The towers are called with exactly --batch inputs. The model's own batching splits the labels, and would
+        // split an image-files call of more than its default 32 files: raised to --batch, a call is one forward pass.
         ModelOptions options = backendArgs.options();
+        options = options.withBatchSize(Math.max(batch, options.batchSize()));
         Path temporaryFolder = null;
         try {
             long loadStart = System.nanoTime();
