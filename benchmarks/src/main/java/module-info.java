@@ -14,6 +14,8 @@ open module dev.aperture.benchmarks {
     requires dev.aperture.core;
     requires dev.aperture.models;
     requires dev.aperture.backend.cpu;   // CpuBackend and dev.aperture.backend.cpu.gemm, measured directly
+    requires dev.aperture.search;        // dev.aperture.search.lucene: the image index's Lucene settings
+    requires org.apache.lucene.core;     // VectorSearchBenchmark's index
     requires jdk.incubator.vector;       // SimpleVectorGemmBenchmark, a hand-written Vector API baseline
     requires jmh.core;                   // automatic module (jmh-core has no descriptor)
     requires com.microsoft.onnxruntime;  // the peer engine; automatic module (its manifest's Automatic-Module-Name)

@@ -2,6 +2,7 @@ package dev.aperture.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aperture.core.InputException;
 import dev.aperture.core.tensor.DType;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.ImageTextModel;
@@ -33,13 +34,17 @@ import java.util.stream.Stream;
  * tower (a batch of random preprocessed pixels), the text tower (batches of random ids shaped like the family's
  * inputs, {@link BenchTowers}: CLIP's 8- and 77-token prompts, SigLIP's 64 padded tokens) and a whole classification
  * (one image decoded, preprocessed and ranked against labels whose embeddings are cached by the warm-up), after
- * warm-up calls. Prints latency percentiles and throughput, and the process's peak resident memory.
+ * warm-up calls; with {@code --images DIR}, also whole image embeddings from files ({@code embedImages} on
+ * {@code --batch} files a call: read, decode, EXIF orientation, preprocessing, image tower, normalization), what
+ * {@code embed} and {@code index} do per image. Prints latency percentiles and throughput, and the process's peak
+ * resident memory.
  *
  * <p>This is a quick check for users; the kernels' numbers of record come from the JMH benchmarks.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time the image tower, the text tower and classification on this machine: latency "
-                + "percentiles (ms), throughput and peak resident memory, as a table (or --json).")
+        description = "Time the image tower, the text tower and classification on this machine (and, with --images, "
+                + "embedding image files end to end): latency percentiles (ms), throughput and peak resident memory, "
+                + "as a table (or --json).")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -76,10 +81,16 @@ final class BenchCommand implements Callable<Integer> {
             description = "Labels in the classification stage (default: ${DEFAULT-VALUE}).")
     int labelCount;
 
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "Also time embedding image files from DIR (recursively), --batch files a call, each call the"
+                    + " next files in path order (cycling): reading, decoding and preprocessing included.")
+    Path imageFolder;
+
     @Option(names = "--json", description = "One JSON object on stdout instead of the table.")
     boolean json;
 
     private PrintWriter progress;
+    private List<Path> imageFiles = List.of();
 
     /** One timed stage's result. */
     private record Stage(String name, String unit, LatencyStats stats) {
@@ -89,8 +100,17 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         progress = spec.commandLine().getErr();
-        // The towers are called with exactly --batch inputs; the model's own batching only splits the labels.
+        if (imageFolder != null) {
+            // Listed before the model loads, so that a wrong folder fails at once.
+            imageFiles = ImageFolder.list(imageFolder);
+            if (imageFiles.isEmpty()) {
+                throw new InputException(imageFolder + ": no image files to time --images with");
+            }
+        }
+        // The towers are called with exactly --batch inputs. The model's own batching splits the labels, and would
+        // split an image-files call of more than its default 32 files: raised to --batch, a call is one forward pass.
         ModelOptions options = backendArgs.options();
+        options = options.withBatchSize(Math.max(batch, options.batchSize()));
         Path temporaryFolder = null;
         try {
             long loadStart = System.nanoTime();
@@ -153,6 +173,16 @@ final class BenchCommand implements Callable<Integer> {
         BenchTowers towers = BenchTowers.of(model, random, batch);
         float[][] pixels = randomPixels(random, batch, towers.pixelsPerImage());
         stages.add(time("image tower", "images/s", () -> towers.encodeImages(pixels)));
+        if (!imageFiles.isEmpty()) {
+            int[] next = {0};
+            stages.add(time("embed image files", "images/s", () -> {
+                List<ImageInput> inputs = new ArrayList<>(batch);
+                for (int i = 0; i < batch; i++) {
+                    inputs.add(ImageInput.of(imageFiles.get(next[0]++ % imageFiles.size())));
+                }
+                model.embedImages(inputs);
+            }));
+        }
         for (BenchTowers.TextInput input : towers.textInputs()) {
             stages.add(time(input.stage(), "prompts/s", () -> towers.encodeText(input.ids())));
         }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -149,6 +151,43 @@ class BenchCommandTest {
         assertTrue(lines[0].contains("| family siglip |"), lines[0]);
         assertTrue(lines[3].startsWith("text tower, 16 tokens (padded)"), lines[3]);
         assertTrue(lines[4].startsWith("classify 1 image, 3 labels"), lines[4]);
+    }
+
+    @Test
+    void imagesAddsAStageEmbeddingBatchesOfTheFolderFiles() throws IOException {
+        Path images = Path.of(System.getProperty("aperture.testdata", "../testdata"), "clip-tiny", "images");
+        Result result = run("bench", "--random", "tiny", "--images", images.toString(), "--batch", "4",
+                "--iterations", "3", "--warmup", "1", "--threads", "1", "--json");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode stages = JSON.readTree(result.out()).get("stages");
+        assertEquals(5, stages.size());
+        JsonNode files = stages.get(1);
+        assertEquals("embed image files", files.get("stage").asText());
+        assertEquals(4, files.get("batch").asInt());
+        assertEquals("images/s", files.get("unit").asText());
+        assertTrue(files.get("minMs").asDouble() > 0 && files.get("minMs").asDouble() <= files.get("p50Ms").asDouble(),
+                files.toString());
+    }
+
+    /** The files are really read and decoded: a corrupt one fails the stage, named. */
+    @Test
+    void imagesWithACorruptFileFailsNamingIt(@TempDir Path folder) throws IOException {
+        Files.copy(Path.of(System.getProperty("aperture.testdata", "../testdata"), "clip-tiny", "images",
+                "gradient_64x64_rgb.png"), folder.resolve("good.png"));
+        Files.write(folder.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        Result result = run("bench", "--random", "tiny", "--images", folder.toString(), "--batch", "2",
+                "--iterations", "1", "--warmup", "0", "--threads", "1");
+        assertEquals(1, result.exitCode(), result.err());
+        assertTrue(result.err().contains("broken.png"), result.err());
+    }
+
+    @Test
+    void imagesFromAFolderWithoutImagesIsBadInput(@TempDir Path folder) throws IOException {
+        Files.writeString(folder.resolve("notes.txt"), "not an image");
+        Result result = run("bench", "--random", "tiny", "--images", folder.toString(), "--iterations", "1");
+        assertEquals(1, result.exitCode());
+        assertTrue(result.err().contains(folder + ": no image files"), result.err());
+        assertTrue(!result.err().contains("building synthetic"), "refused before building the model: " + result.err());
     }
 
     @Test

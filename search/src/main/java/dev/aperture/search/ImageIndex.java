@@ -6,25 +6,22 @@ import dev.aperture.core.ResourceLimitException;
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.ImageTextModel;
 import dev.aperture.models.ProgressListener;
+import dev.aperture.search.lucene.EmbeddingVectors;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -53,8 +50,8 @@ import java.util.Set;
  * from ({@link #update}) and searched by text, image or vector, through Lucene's HNSW graph or exactly.
  *
  * <p>Per image the index stores its absolute path, size, modification time, SHA-256, the model's id and family, and
- * its embedding as a {@link KnnFloatVectorField} compared by dot product (the model's embeddings are L2-normalized,
- * so that is their cosine). Every commit records the model ({@link IndexedModel}); opening the folder with another
+ * its embedding as a Lucene HNSW vector compared by dot product (the model's embeddings are L2-normalized, so that is
+ * their cosine), at most {@value EmbeddingVectors#MAX_DIMENSIONS} wide ({@link EmbeddingVectors}). Every commit records the model ({@link IndexedModel}); opening the folder with another
  * model is refused.
  *
  * <p>Thread-safe: searches run concurrently with each other and with an update; updates run one at a time. The
@@ -72,7 +69,6 @@ public final class ImageIndex implements AutoCloseable {
     private static final String SHA256 = "sha256";
     private static final String MODEL = "model";
     private static final String FAMILY = "family";
-    private static final String EMBEDDING = "embedding";
     private static final Set<String> FILE_FIELDS = Set.of(PATH, SIZE, MODIFIED, SHA256);
 
     private final Path folder;
@@ -108,12 +104,20 @@ public final class ImageIndex implements AutoCloseable {
      * @throws dev.aperture.core.ModelMismatchException when the index was built with another model (id, family or
      *                                                  embedding width), or is not an Aperture image index
      * @throws InputException                           when another process is creating the index at this moment
+     * @throws ResourceLimitException                   when the model's embeddings are wider than
+     *                                                  {@value EmbeddingVectors#MAX_DIMENSIONS} dimensions
      */
     public static ImageIndex open(Path folder, ImageTextModel model, String modelId, int commitEvery) {
         if (commitEvery < 1) {
             throw new IllegalArgumentException("commitEvery must be at least 1, got " + commitEvery);
         }
         Path absolute = folder.toAbsolutePath().normalize();
+        if (model.embeddingSize() > EmbeddingVectors.MAX_DIMENSIONS) {
+            // Refused before the folder is created, rather than by Lucene at the first image added.
+            throw new ResourceLimitException("The image index " + absolute + " cannot hold " + modelId + "'s "
+                    + model.embeddingSize() + "-d embeddings: an index takes at most "
+                    + EmbeddingVectors.MAX_DIMENSIONS + " dimensions");
+        }
         IndexedModel wanted = new IndexedModel(modelId, model.family(), model.embeddingSize());
         FSDirectory directory = null;
         try {
@@ -314,14 +318,12 @@ public final class ImageIndex implements AutoCloseable {
     }
 
     private static List<Hit> hnsw(IndexSearcher searcher, float[] query, int k) throws IOException {
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(EMBEDDING, query, k), k);
+        TopDocs top = searcher.search(EmbeddingVectors.nearest(query, k), k);
         StoredFields stored = searcher.storedFields();
         List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc scoreDoc : top.scoreDocs) {
-            // Lucene's DOT_PRODUCT score is (1 + cosine) / 2, kept non-negative: undo it, so that both methods
-            // report the cosine.
             hits.add(new Hit(Path.of(stored.document(scoreDoc.doc, Set.of(PATH)).get(PATH)),
-                    2.0 * scoreDoc.score - 1.0));
+                    EmbeddingVectors.cosine(scoreDoc.score)));
         }
         return hits;
     }
@@ -332,7 +334,7 @@ public final class ImageIndex implements AutoCloseable {
         // The k best so far, worst on top, so that a better candidate replaces it in O(log k).
         PriorityQueue<Scored> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            FloatVectorValues vectors = leaf.reader().getFloatVectorValues(EMBEDDING);
+            FloatVectorValues vectors = leaf.reader().getFloatVectorValues(EmbeddingVectors.FIELD);
             if (vectors == null) {
                 continue;
             }
@@ -394,7 +396,7 @@ public final class ImageIndex implements AutoCloseable {
         document.add(new StringField(SHA256, sha256, Field.Store.YES));
         document.add(new StoredField(MODEL, indexedModel.modelId()));
         document.add(new StoredField(FAMILY, indexedModel.family()));
-        document.add(new KnnFloatVectorField(EMBEDDING, embedding, VectorSimilarityFunction.DOT_PRODUCT));
+        document.add(EmbeddingVectors.field(embedding));
         return document;
     }
 
@@ -433,7 +435,7 @@ public final class ImageIndex implements AutoCloseable {
             int doc = top.scoreDocs[0].doc;
             LeafReaderContext leaf = searcher.getIndexReader().leaves()
                     .get(ReaderUtil.subIndex(doc, searcher.getIndexReader().leaves()));
-            FloatVectorValues vectors = leaf.reader().getFloatVectorValues(EMBEDDING);
+            FloatVectorValues vectors = leaf.reader().getFloatVectorValues(EmbeddingVectors.FIELD);
             KnnVectorValues.DocIndexIterator iterator = vectors.iterator();
             if (iterator.advance(doc - leaf.docBase) != doc - leaf.docBase) {
                 return null;
@@ -460,9 +462,8 @@ public final class ImageIndex implements AutoCloseable {
     }
 
     private static IndexWriter openWriter(Path folder, FSDirectory directory, IndexedModel model) throws IOException {
-        IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         try {
-            IndexWriter writer = new IndexWriter(directory, config);
+            IndexWriter writer = new IndexWriter(directory, EmbeddingVectors.writerConfig());
             writer.setLiveCommitData(model.toCommitData().entrySet());
             return writer;
         } catch (LockObtainFailedException e) {
