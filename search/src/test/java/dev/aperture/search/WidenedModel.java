@@ -2,9 +2,7 @@ package dev.aperture.search;
 
 import dev.aperture.models.ImageInput;
 import dev.aperture.models.ImageTextModel;
-import dev.aperture.models.InputLimits;
 import dev.aperture.models.ProgressListener;
-import dev.aperture.models.zeroshot.Scoring;
 
 import java.util.List;
 import java.util.Random;
@@ -14,12 +12,11 @@ import java.util.Random;
  * wide embeddings (SigLIP so400m's 1152-d and beyond) without a wide model. The map is linear and injective, so an
  * image still finds itself first with cosine 1, and distinct images stay distinct.
  */
-final class WidenedModel implements ImageTextModel {
-    private final ImageTextModel model;
+final class WidenedModel extends DelegatingModel {
     private final float[][] projection;
 
     WidenedModel(ImageTextModel model, int width) {
-        this.model = model;
+        super(model);
         Random random = new Random(width);
         projection = new float[width][model.embeddingSize()];
         for (float[] row : projection) {
@@ -64,40 +61,5 @@ final class WidenedModel implements ImageTextModel {
     @Override
     public int embeddingSize() {
         return projection.length;
-    }
-
-    @Override
-    public String family() {
-        return model.family();
-    }
-
-    @Override
-    public float logitScale() {
-        return model.logitScale();
-    }
-
-    @Override
-    public float logitBias() {
-        return model.logitBias();
-    }
-
-    @Override
-    public Scoring scoring() {
-        return model.scoring();
-    }
-
-    @Override
-    public List<String> defaultTemplates() {
-        return model.defaultTemplates();
-    }
-
-    @Override
-    public InputLimits limits() {
-        return model.limits();
-    }
-
-    @Override
-    public void close() {
-        model.close();
     }
 }
