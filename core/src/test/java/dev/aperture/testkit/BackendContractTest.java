@@ -304,6 +304,78 @@ public abstract class BackendContractTest {
             }
         }
 
+        @ParameterizedTest(name = "{0} on [{1} × {2}] · [{3} × {2}]ᵀ")
+        @CsvSource({"GELU, 5, 48, 33", "QUICK_GELU, 50, 768, 97", "GELU_TANH, 7, 300, 64"})
+        void withItsActivationEqualsLinearThenActivateBitForBit(Activation function, int rows, int in, int out) {
+            Random random = new Random(rows + in + out);
+            LinearWeights prepared = backend.prepareLinear(f32("w", random(random, out * in, 0.5f), out, in),
+                    f32("b", random(random, out, 1), out));
+            try (Matrix x = backend.upload(random(random, rows * in, 1), rows, in);
+                 Matrix separate = backend.allocate(rows, out); Matrix fused = backend.allocate(rows, out)) {
+                backend.linear(x, prepared, separate);
+                backend.activate(function, separate);
+                backend.linear(x, prepared, function, fused);
+                assertArrayEquals(backend.download(separate), backend.download(fused));
+            }
+        }
+
+        @ParameterizedTest(name = "[{0} × {1}] · [{2} × {1}]ᵀ + residual")
+        @CsvSource({"5, 48, 33", "50, 768, 97", "7, 3072, 64"})
+        void plusAResidualEqualsLinearThenAddBitForBit(int rows, int in, int out) {
+            Random random = new Random(rows * 3 + in + out);
+            float[] residualValues = random(random, rows * out, 1);
+            LinearWeights prepared = backend.prepareLinear(f32("w", random(random, out * in, 0.5f), out, in),
+                    f32("b", random(random, out, 1), out));
+            try (Matrix x = backend.upload(random(random, rows * in, 1), rows, in);
+                 Matrix residual = backend.upload(residualValues, rows, out);
+                 Matrix separate = backend.allocate(rows, out); Matrix fused = backend.allocate(rows, out)) {
+                backend.linear(x, prepared, separate);
+                backend.add(separate, residual);
+                backend.linearAdd(x, prepared, residual, fused);
+                assertArrayEquals(backend.download(separate), backend.download(fused));
+                assertArrayEquals(residualValues, backend.download(residual), "the residual is left unchanged");
+            }
+        }
+
+        @Test
+        void severalLayersOfOneInputEqualOneCallEachBitForBit() {
+            Random random = new Random(21);
+            int rows = 50, in = 64;
+            int[] outs = {64, 64, 30};
+            float[] x = random(random, rows * in, 1);
+            List<LinearWeights> layers = new ArrayList<>();
+            for (int out : outs) {
+                layers.add(backend.prepareLinear(f32("w", random(random, out * in, 0.5f), out, in),
+                        f32("b", random(random, out, 1), out)));
+            }
+            try (Matrix input = backend.upload(x, rows, in); Matrix q = backend.allocate(rows, outs[0]);
+                 Matrix k = backend.allocate(rows, outs[1]); Matrix v = backend.allocate(rows, outs[2]);
+                 Matrix one = backend.allocate(rows, outs[2])) {
+                backend.linear(input, layers, List.of(q, k, v));
+                List<Matrix> together = List.of(q, k, v);
+                for (int i = 0; i < outs.length; i++) {
+                    try (Matrix alone = backend.allocate(rows, outs[i])) {
+                        backend.linear(input, layers.get(i), alone);
+                        assertArrayEquals(backend.download(alone), backend.download(together.get(i)), "layer " + i);
+                    }
+                }
+                assertThrows(InputException.class, () -> backend.linear(input, layers, List.of(q, k)));
+                assertThrows(InputException.class, () -> backend.linear(input, layers, List.of(q, k, k)));
+                assertThrows(InputException.class, () -> backend.linear(input, layers.subList(0, 2),
+                        List.of(q, one)));
+            }
+        }
+
+        @Test
+        void plusAResidualRefusesTheOutputAsItsOwnResidualAndAResidualOfAnotherShape() {
+            LinearWeights prepared = backend.prepareLinear(f32("w", new float[6 * 4], 6, 4), null);
+            try (Matrix x = backend.allocate(2, 4); Matrix y = backend.allocate(2, 6);
+                 Matrix narrow = backend.allocate(2, 5)) {
+                assertThrows(InputException.class, () -> backend.linearAdd(x, prepared, y, y));
+                assertThrows(InputException.class, () -> backend.linearAdd(x, prepared, narrow, y));
+            }
+        }
+
         private void assertLinearMatches(float[] x, float[] weight, float[] bias, LinearWeights prepared, int rows,
                                          int in, int out) {
             double[] expected = BackendReferences.linear(x, weight, bias, rows, in, out);

@@ -3,6 +3,7 @@ package dev.aperture.backend.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
+import dev.aperture.backend.cpu.gemm.Product;
 import dev.aperture.core.backend.Activation;
 
 /**
@@ -25,13 +26,17 @@ final class ActivationKernel {
     }
 
     static void apply(WorkerPool pool, Activation function, float[] values, int count) {
-        pool.forRange(count, MIN_ELEMENTS_PER_THREAD, (start, end) -> {
-            switch (function) {
-                case GELU -> gelu(values, start, end);
-                case GELU_TANH -> geluTanh(values, start, end);
-                case QUICK_GELU -> quickGelu(values, start, end);
-            }
-        });
+        Product.Elementwise kernel = kernel(function);
+        pool.forRange(count, MIN_ELEMENTS_PER_THREAD, (start, end) -> kernel.apply(values, start, end));
+    }
+
+    /** The kernel of {@code function}, as a whole-matrix pass and the GEMM's epilogue both run it. */
+    static Product.Elementwise kernel(Activation function) {
+        return switch (function) {
+            case GELU -> ActivationKernel::gelu;
+            case GELU_TANH -> ActivationKernel::geluTanh;
+            case QUICK_GELU -> ActivationKernel::quickGelu;
+        };
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.aperture.backend.cpu;
 import dev.aperture.backend.cpu.gemm.ComputePool;
 import dev.aperture.backend.cpu.gemm.Gemm;
 import dev.aperture.backend.cpu.gemm.PackedMatrix;
+import dev.aperture.backend.cpu.gemm.Product;
 import dev.aperture.core.backend.Activation;
 import dev.aperture.core.backend.AttentionSpec;
 import dev.aperture.core.backend.Backend;
@@ -10,6 +11,8 @@ import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
 import dev.aperture.core.backend.OperandChecks;
 import dev.aperture.core.tensor.TensorView;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@link Backend} on the CPU: matrices are {@code float[]} on the Java heap, kernels use the JDK Vector API,
@@ -102,6 +105,44 @@ public final class CpuBackend implements Backend {
         HostLinearWeights hostWeights = hostWeights(weights);
         OperandChecks.linear(input, hostWeights, output);
         gemm.multiply(input.data(), input.rows(), hostWeights.packed(), hostWeights.bias(), output.data());
+    }
+
+    /** The activation runs on each finished tile in the GEMM's epilogue, while the tile is in L1. */
+    @Override
+    public void linear(Matrix x, LinearWeights weights, Activation activation, Matrix out) {
+        HostMatrix input = host(x, "linear input");
+        HostMatrix output = host(out, "linear output");
+        HostLinearWeights hostWeights = hostWeights(weights);
+        OperandChecks.linear(input, hostWeights, output);
+        gemm.multiply(input.data(), input.rows(), List.of(new Product(hostWeights.packed(), hostWeights.bias(),
+                output.data(), null, ActivationKernel.kernel(activation))));
+    }
+
+    /** The residual is added in the GEMM's epilogue, as each tile is stored. */
+    @Override
+    public void linearAdd(Matrix x, LinearWeights weights, Matrix residual, Matrix out) {
+        HostMatrix input = host(x, "linear input");
+        HostMatrix addend = host(residual, "linear residual");
+        HostMatrix output = host(out, "linear output");
+        HostLinearWeights hostWeights = hostWeights(weights);
+        OperandChecks.linearAdd(input, hostWeights, addend, output);
+        gemm.multiply(input.data(), input.rows(), List.of(new Product(hostWeights.packed(), hostWeights.bias(),
+                output.data(), addend.data(), null)));
+    }
+
+    /** One GEMM call for all the products: x is copied into strips once, and all panels share the threads. */
+    @Override
+    public void linear(Matrix x, List<LinearWeights> weights, List<Matrix> outs) {
+        HostMatrix input = host(x, "linear input");
+        OperandChecks.linearEach(weights, outs);
+        List<Product> products = new ArrayList<>(weights.size());
+        for (int i = 0; i < weights.size(); i++) {
+            HostMatrix output = host(outs.get(i), "linear output " + i);
+            HostLinearWeights hostWeights = hostWeights(weights.get(i));
+            OperandChecks.linear(input, hostWeights, output);
+            products.add(Product.of(hostWeights.packed(), hostWeights.bias(), output.data()));
+        }
+        gemm.multiply(input.data(), input.rows(), products);
     }
 
     @Override

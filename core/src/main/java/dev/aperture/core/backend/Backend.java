@@ -5,6 +5,7 @@ import dev.aperture.core.InputException;
 import dev.aperture.core.ModelMismatchException;
 import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.tensor.TensorView;
+import java.util.List;
 
 /**
  * The tensor-level operations a model is written against, so one model runs on any backend (CPU, OpenCL).
@@ -74,6 +75,39 @@ public interface Backend extends AutoCloseable {
 
     /** {@code out = x·Wᵀ + b}; {@code x} is {@code [n, in]}, {@code out} is {@code [n, out]}. */
     void linear(Matrix x, LinearWeights weights, Matrix out);
+
+    /**
+     * {@code out = activation(x·Wᵀ + b)}: a linear layer and the activation that follows it (an MLP's first
+     * projection), with the same result as {@link #linear} then {@link #activate}. The CPU backend applies the
+     * activation to each finished tile of the product while it is still in cache, instead of in another pass.
+     */
+    default void linear(Matrix x, LinearWeights weights, Activation activation, Matrix out) {
+        linear(x, weights, out);
+        activate(activation, out);
+    }
+
+    /**
+     * {@code out = x·Wᵀ + b + residual}: a projection joining the residual stream, with the same result as
+     * {@link #linear} then {@link #add}. {@code residual} has out's shape and is another matrix; the CPU backend
+     * adds it as each tile of the product is stored.
+     */
+    default void linearAdd(Matrix x, LinearWeights weights, Matrix residual, Matrix out) {
+        OperandChecks.linearAdd(x, weights, residual, out);
+        linear(x, weights, out);
+        add(out, residual);
+    }
+
+    /**
+     * {@code outs[i] = x·Wᵢᵀ + bᵢ} for every i: several layers reading one input (attention's query, key and
+     * value projections), with the same results as one {@link #linear} each. The CPU backend prepares x once
+     * and splits all the products over its threads together.
+     */
+    default void linear(Matrix x, List<LinearWeights> weights, List<Matrix> outs) {
+        OperandChecks.linearEach(weights, outs);
+        for (int i = 0; i < weights.size(); i++) {
+            linear(x, weights.get(i), outs.get(i));
+        }
+    }
 
     /** Layer norm over each row: {@code out = (x − mean) / sqrt(var + eps) · gamma + beta}; gamma, beta are {@code [1, cols]}. */
     void layerNorm(Matrix x, Matrix gamma, Matrix beta, float eps, Matrix out);

@@ -6,6 +6,7 @@ import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.tensor.TensorView;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The shape checks every {@link Backend} makes before an operation, in one place so that every backend rejects the
@@ -76,6 +77,30 @@ public final class OperandChecks {
                     + " columns for weights [" + weights.outFeatures() + ", " + weights.inFeatures() + "]");
         }
         shape(out, x.rows(), weights.outFeatures(), "linear output");
+    }
+
+    /** {@link Backend#linearAdd}: as {@link #linear}, and the residual has out's shape and is another matrix. */
+    public static void linearAdd(Matrix x, LinearWeights weights, Matrix residual, Matrix out) {
+        linear(x, weights, out);
+        shape(residual, out.rows(), out.cols(), "linear residual");
+        if (residual == out) {
+            throw new InputException("The linear residual must be another matrix than the linear output");
+        }
+    }
+
+    /** {@link Backend#linear(Matrix, List, List)}: one output per weights, at least one. */
+    public static void linearEach(List<LinearWeights> weights, List<Matrix> outs) {
+        if (weights.isEmpty() || weights.size() != outs.size()) {
+            throw new InputException("Linear layers of one input need one output each and at least one layer: got "
+                    + weights.size() + " weights and " + outs.size() + " outputs");
+        }
+        for (int i = 0; i < outs.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (outs.get(i) == outs.get(j)) {
+                    throw new InputException("Linear outputs " + j + " and " + i + " are the same matrix");
+                }
+            }
+        }
     }
 
     /** {@link Backend#layerNorm}: gamma and beta are {@code [1, cols]}, out is x's shape. */

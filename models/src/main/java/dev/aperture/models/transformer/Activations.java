@@ -60,7 +60,10 @@ public final class Activations implements AutoCloseable {
         return normalized;
     }
 
-    /** What attention or the MLP computed, before it joins the residual stream. */
+    /**
+     * A sublayer's result: attention's or the MLP's output plus the residual stream (a pre-norm block's stream
+     * between its two sublayers), or, with post-norm, that sum before its layer norm.
+     */
     public Matrix sublayerOutput() {
         return sublayerOutput;
     }

@@ -56,28 +56,28 @@ final class EncoderBlock {
         act.tap(outputTapName, act.hidden());
     }
 
-    /** {@code h = h + Attention(LN₁(h))}, then {@code h = h + MLP(LN₂(h))}. */
+    /**
+     * {@code h = h + Attention(LN₁(h))}, then {@code h = h + MLP(LN₂(h))}. The stream passes through the
+     * sublayer-output matrix in between, since each sum is written beside its addend rather than over it.
+     */
     private void forwardPreNorm(Activations act) {
         Matrix h = act.hidden();
+        Matrix afterAttention = act.sublayerOutput();
         attentionNorm.apply(h, act.normalized());
         act.tap(attentionNormTapName, act.normalized());
-        attention.forward(act.normalized(), act, act.sublayerOutput());
-        backend.add(h, act.sublayerOutput());
-        mlpNorm.apply(h, act.normalized());
+        attention.forward(act.normalized(), act, h, afterAttention);
+        mlpNorm.apply(afterAttention, act.normalized());
         act.tap(mlpNormTapName, act.normalized());
-        mlp.forward(act.normalized(), act, act.sublayerOutput());
-        backend.add(h, act.sublayerOutput());
+        mlp.forward(act.normalized(), act, afterAttention, h);
     }
 
     /** {@code h = LN₁(h + Attention(h))}, then {@code h = LN₂(h + MLP(h))}. */
     private void forwardPostNorm(Activations act) {
         Matrix h = act.hidden();
-        attention.forward(h, act, act.sublayerOutput());
-        backend.add(act.sublayerOutput(), h);
+        attention.forward(h, act, h, act.sublayerOutput());
         attentionNorm.apply(act.sublayerOutput(), h);
         act.tap(attentionNormTapName, h);
-        mlp.forward(h, act, act.sublayerOutput());
-        backend.add(act.sublayerOutput(), h);
+        mlp.forward(h, act, h, act.sublayerOutput());
         mlpNorm.apply(act.sublayerOutput(), h);
     }
 

@@ -37,9 +37,13 @@ public final class Mlp {
                 config.activation(), tapPrefix + config.activation().configName());
     }
 
-    /** {@code out = MLP(x)}, row by row, widening into the workspace's intermediate rows. */
-    void forward(Matrix x, Activations act, Matrix out) {
-        forward(x, act.intermediate(), act::tap, out);
+    /**
+     * {@code out = residual + MLP(x)}, row by row, widening into the workspace's intermediate rows: the MLP's
+     * result joining the residual stream.
+     */
+    void forward(Matrix x, Activations act, Matrix residual, Matrix out) {
+        widen(x, act.intermediate(), act::tap);
+        backend.linearAdd(act.intermediate(), down, residual, out);
     }
 
     /**
@@ -47,9 +51,13 @@ public final class Mlp {
      * {@code [x.rows, intermediate_size]}, overwritten.
      */
     public void forward(Matrix x, Matrix intermediate, ActivationTap tap, Matrix out) {
-        backend.linear(x, up, intermediate);
-        backend.activate(activation, intermediate);
-        tap.tap(activationTapName, intermediate);
+        widen(x, intermediate, tap);
         backend.linear(intermediate, down, out);
+    }
+
+    /** {@code intermediate = activation(up(x))}, in one backend call. */
+    private void widen(Matrix x, Matrix intermediate, ActivationTap tap) {
+        backend.linear(x, up, activation, intermediate);
+        tap.tap(activationTapName, intermediate);
     }
 }

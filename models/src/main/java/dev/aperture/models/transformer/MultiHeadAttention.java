@@ -4,6 +4,7 @@ import dev.aperture.core.backend.AttentionSpec;
 import dev.aperture.core.backend.Backend;
 import dev.aperture.core.backend.LinearWeights;
 import dev.aperture.core.backend.Matrix;
+import java.util.List;
 
 /**
  * Multi-head scaled dot-product self-attention (Vaswani et al. 2017): project to queries, keys and values, attend
@@ -47,14 +48,16 @@ final class MultiHeadAttention {
                 config, tapPrefix + "query");
     }
 
-    /** {@code out = Attention(x)}: x's sequences, laid out as the call's batch says, attending to themselves. */
-    void forward(Matrix x, Activations act, Matrix out) {
-        backend.linear(x, queryProjection, act.query());
+    /**
+     * {@code out = residual + Attention(x)}: x's sequences, laid out as the call's batch says, attending to
+     * themselves, and the result joining the residual stream. The three projections of x are one backend call.
+     */
+    void forward(Matrix x, Activations act, Matrix residual, Matrix out) {
+        backend.linear(x, List.of(queryProjection, keyProjection, valueProjection),
+                List.of(act.query(), act.key(), act.value()));
         act.tap(queryTapName, act.query());
-        backend.linear(x, keyProjection, act.key());
-        backend.linear(x, valueProjection, act.value());
         backend.attention(act.query(), act.key(), act.value(), spec(act.layout()), act.context());
-        backend.linear(act.context(), outputProjection, out);
+        backend.linearAdd(act.context(), outputProjection, residual, out);
     }
 
     private AttentionSpec spec(SequenceLayout layout) {

@@ -2,6 +2,7 @@ package dev.aperture.backend.cpu.gemm;
 
 import dev.aperture.core.InputException;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * {@code y[m, n] = x[m, k] · Wᵀ + b} for a prepacked {@code W} (see {@link PackedMatrix}), on the Vector API.
@@ -13,17 +14,20 @@ import java.lang.foreign.MemorySegment;
  * held in registers, one FMA per (row, vector, p). The loops around it only decide what stays in which cache:
  * <ol>
  *   <li>x is copied once per call into strip-major order ({@code xs[strip][p][r]}, rows past m zero), so a
- *       strip's k-block is one contiguous run the kernel reads front to back;</li>
+ *       strip's k-block is one contiguous run the kernel reads front to back; the threads copy a share each;</li>
  *   <li>the work is cut into tasks (a range of strips x a range of panels); per task, for each k-block,
  *       for each group of {@code MC} rows (their {@code MC x KC} block stays in L2), for each panel (its
  *       {@code KC x NR} slice stays in L1 while every strip of the group uses it), for each strip: the kernel,
- *       then the tile is stored (plus bias, first k-block) or added (later k-blocks) into y.</li>
+ *       whose tile then goes into y (plus bias on the first k-block, plus the partial sum on
+ *       later ones, plus a residual and then an activation on the last: the {@link Epilogue}).</li>
  * </ol>
  * Edges cost nothing special: the last panel is zero-padded by packing, the last strip by the x copy, and
  * only the final store of a tile is masked. Threads claim tasks from a shared counter, so a thread that the
- * OS deschedules (a shared machine) delays one task, not half the matrix.
+ * OS deschedules (a shared machine) delays one task, not half the matrix. One call may compute several
+ * {@link Product}s of the same x (attention's query, key and value): x is copied once and their panels form
+ * one task grid.
  *
- * <p>Nothing is allocated per call: the x copy and the task state live in thread-locals of the calling thread,
+ * <p>No buffer is allocated per call: the x copy and the task state live in thread-locals of the calling thread,
  * tile buffers in thread-locals of the pool's fixed threads (the x buffer grows to the largest call seen).
  * Instances are thread-safe.
  */
@@ -65,29 +69,26 @@ public final class Gemm {
         return threads;
     }
 
-    /** {@code y[m, n] = x[m, k] · Wᵀ + bias} with x and y row-major from index 0; {@code bias} may be null. */
+    /** {@code y[m, n] = x[m, k] · Wᵀ + bias}, x and y row-major and dense; {@code bias} may be null. */
     public void multiply(float[] x, int m, PackedMatrix w, float[] bias, float[] y) {
-        multiply(x, 0, m, w, bias, y, 0);
+        multiply(x, m, List.of(Product.of(w, bias, y)));
     }
 
     /**
-     * {@code y[m, n] = x[m, k] · Wᵀ + bias}, x starting at {@code xOffset}, y at {@code yOffset}, both
-     * row-major and dense; {@code bias} ({@code [n]}) may be null.
+     * Every product of {@code x[m, k]} (row-major, dense), computed in one pass: x is copied once and all
+     * products' panels are split over the threads together.
      *
-     * @throws InputException when an array is too short for the shapes
+     * @throws InputException when the products' weights disagree on k, or an array is too short for the shapes
      */
-    public void multiply(float[] x, int xOffset, int m, PackedMatrix w, float[] bias, float[] y, int yOffset) {
-        int n = w.outFeatures();
-        int k = w.inFeatures();
-        checkArguments(x, xOffset, m, n, k, bias, y, yOffset);
+    public void multiply(float[] x, int m, List<Product> products) {
+        checkArguments(x, m, products);
         if (m == 0) {
             return;
         }
         GemmCall call = CALLS.get();
-        int strips = ceilDiv(m, MicroKernel.MR);
-        call.packRows(x, xOffset, m, k, strips);
-        call.aim(w, bias, y, yOffset, m, strips, threads * TASKS_PER_THREAD);
+        call.aim(x, m, products.get(0).weights().inFeatures(), products, threads * TASKS_PER_THREAD);
         int parts = Math.min(threads, call.tasks);
+        call.splitInto(parts);
         if (parts == 1) {
             call.run(0);
         } else {
@@ -96,22 +97,37 @@ public final class Gemm {
         call.release();
     }
 
-    private static void checkArguments(float[] x, int xOffset, int m, int n, int k, float[] bias, float[] y,
-                                       int yOffset) {
-        if (m < 0 || xOffset < 0 || yOffset < 0) {
-            throw new InputException("GEMM rows (" + m + ") and offsets (" + xOffset + ", " + yOffset
-                    + ") must be non-negative");
+    private static void checkArguments(float[] x, int m, List<Product> products) {
+        if (products.isEmpty()) {
+            throw new InputException("GEMM needs at least one product");
         }
-        if ((long) xOffset + (long) m * k > x.length) {
-            throw new InputException("GEMM input x holds " + x.length + " floats, needs " + m + " x " + k
-                    + " from offset " + xOffset);
+        if (m < 0) {
+            throw new InputException("GEMM rows (" + m + ") must be non-negative");
         }
-        if ((long) yOffset + (long) m * n > y.length) {
-            throw new InputException("GEMM output y holds " + y.length + " floats, needs " + m + " x " + n
-                    + " from offset " + yOffset);
+        int k = products.get(0).weights().inFeatures();
+        if ((long) m * k > x.length) {
+            throw new InputException("GEMM input x holds " + x.length + " floats, needs " + m + " x " + k);
         }
-        if (bias != null && bias.length < n) {
-            throw new InputException("GEMM bias holds " + bias.length + " floats, needs " + n);
+        for (Product product : products) {
+            int n = product.weights().outFeatures();
+            if (product.weights().inFeatures() != k) {
+                throw new InputException("GEMM products of one x need one k: " + k + " and "
+                        + product.weights().inFeatures());
+            }
+            if ((long) m * n > product.y().length) {
+                throw new InputException("GEMM output y holds " + product.y().length + " floats, needs " + m
+                        + " x " + n);
+            }
+            if (product.bias() != null && product.bias().length < n) {
+                throw new InputException("GEMM bias holds " + product.bias().length + " floats, needs " + n);
+            }
+            if (product.residual() != null && (long) m * n > product.residual().length) {
+                throw new InputException("GEMM residual holds " + product.residual().length + " floats, needs "
+                        + m + " x " + n);
+            }
+            if (product.residual() == product.y()) {
+                throw new InputException("GEMM output y cannot be its own residual");
+            }
         }
     }
 
@@ -120,42 +136,50 @@ public final class Gemm {
     }
 
     /** Runs the tile loops for strips {@code [stripBegin, stripEnd)} x panels {@code [panelBegin, panelEnd)}. */
-    static void multiplyTask(float[] rows, int k, PackedMatrix w, float[] bias, float[] y, int yOffset, int m,
-                             int stripBegin, int stripEnd, int panelBegin, int panelEnd) {
+    static void multiplyTask(float[] rows, int k, Product product, int m, int stripBegin, int stripEnd,
+                             int panelBegin, int panelEnd) {
         Epilogue out = TILES.get();
+        PackedMatrix w = product.weights();
         int n = w.outFeatures();
         int mr = MicroKernel.MR;
         int nr = MicroKernel.NR;
         int stripsPerGroup = MC / mr;
         MemorySegment panels = w.panels();
         long elementBytes = w.format() == PanelFormat.F32 ? Float.BYTES : Short.BYTES;
-        out.y = y;
+        out.y = product.y();
         out.rowStride = n;
-        out.bias = bias;
+        out.bias = product.bias();
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
+            boolean lastBlock = pc + kc == k;
             out.accumulate = pc > 0;
+            out.residual = lastBlock ? product.residual() : null;
+            out.function = lastBlock ? product.function() : null;
             for (int groupBegin = stripBegin; groupBegin < stripEnd; groupBegin += stripsPerGroup) {
                 int groupEnd = Math.min(stripEnd, groupBegin + stripsPerGroup);
                 for (int panel = panelBegin; panel < panelEnd; panel++) {
                     long bi = ((long) panel * k * nr + (long) pc * nr) * elementBytes;
-                    out.column = panel * nr;
-                    out.cols = Math.min(nr, n - out.column);
+                    int column = panel * nr;
                     for (int strip = groupBegin; strip < groupEnd; strip++) {
+                        out.aim(strip * mr * n + column, Math.min(mr, m - strip * mr), column,
+                                Math.min(nr, n - column));
                         int ai = strip * mr * k + pc * mr;
                         switch (w.format()) {
                             case F32 -> MicroKernel.multiply(rows, ai, panels, bi, kc, out.tile);
                             case BF16 -> MicroKernel.multiplyBf16(rows, ai, panels, bi, kc, out.tile);
                             case F16 -> MicroKernel.multiplyF16(rows, ai, panels, bi, kc, out.tile);
                         }
-                        out.rows = Math.min(mr, m - strip * mr);
-                        out.rowOffset = yOffset + strip * mr * n + out.column;
                         out.apply();
+                        if (out.function != null) {
+                            out.applyFunction();
+                        }
                     }
                 }
             }
         }
         out.y = null;
         out.bias = null;
+        out.residual = null;
+        out.function = null;
     }
 }

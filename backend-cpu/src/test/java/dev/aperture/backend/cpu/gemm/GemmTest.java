@@ -148,21 +148,71 @@ class GemmTest {
     }
 
     @Test
-    void readsAndWritesOnlyTheRegionsAtTheGivenOffsets() {
-        int m = 7;
-        int n = 17;
-        int k = 50;
-        SplittableRandom random = new SplittableRandom(9);
+    void productsOfOneInputInOneCallEqualSeparateCallsBitForBit() {
+        int m = 77;
+        int k = 300;
+        SplittableRandom random = new SplittableRandom(17);
         float[] x = randomFloats(random, m * k);
-        float[] w = randomFloats(random, n * k);
-        float[] shiftedX = new float[5 + m * k];
-        System.arraycopy(x, 0, shiftedX, 5, m * k);
-        float[] y = new float[3 + m * n + 4];
-        java.util.Arrays.fill(y, 42f);
-        new Gemm(POOL, 2).multiply(shiftedX, 5, m, PackedMatrix.pack(w, n, k), null, y, 3);
-        assertWithinBound(x, w, null, m, n, k, java.util.Arrays.copyOfRange(y, 3, 3 + m * n), "offsets");
-        assertArrayEquals(new float[] {42f, 42f, 42f}, java.util.Arrays.copyOfRange(y, 0, 3));
-        assertArrayEquals(new float[] {42f, 42f, 42f, 42f}, java.util.Arrays.copyOfRange(y, 3 + m * n, y.length));
+        int[] widths = {64, 100, 33};
+        List<Product> products = new ArrayList<>();
+        List<float[]> separate = new ArrayList<>();
+        for (int n : widths) {
+            PackedMatrix packed = PackedMatrix.pack(randomFloats(random, n * k), n, k);
+            float[] bias = randomFloats(random, n);
+            float[] y = new float[m * n];
+            new Gemm(POOL, 1).multiply(x, m, packed, bias, y);
+            separate.add(y);
+            products.add(Product.of(packed, bias, new float[m * n]));
+        }
+        new Gemm(POOL, 2).multiply(x, m, products);
+        for (int i = 0; i < widths.length; i++) {
+            assertArrayEquals(separate.get(i), products.get(i).y(), "product " + i);
+        }
+    }
+
+    @Test
+    void residualAndFunctionInTheEpilogueEqualSeparatePassesBitForBit() {
+        Product.Elementwise halveAndSquare = (values, start, end) -> {
+            for (int i = start; i < end; i++) {
+                values[i] = values[i] * 0.5f * values[i];
+            }
+        };
+        for (int[] shape : new int[][] {{12, 64, 256}, {13, 70, 700}, {1, 5, 3}}) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            SplittableRandom random = new SplittableRandom(m + n + k);
+            float[] x = randomFloats(random, m * k);
+            PackedMatrix packed = PackedMatrix.pack(randomFloats(random, n * k), n, k);
+            float[] bias = randomFloats(random, n);
+            float[] residual = randomFloats(random, m * n);
+            float[] plain = new float[m * n];
+            new Gemm(POOL, 1).multiply(x, m, packed, bias, plain);
+            float[] plainPlusResidual = plain.clone();
+            for (int i = 0; i < plain.length; i++) {
+                plainPlusResidual[i] = plain[i] + residual[i];
+            }
+            float[] plainThenFunction = plain.clone();
+            halveAndSquare.apply(plainThenFunction, 0, plainThenFunction.length);
+            for (int threads = 1; threads <= 2; threads++) {
+                Product withResidual = new Product(packed, bias, new float[m * n], residual, null);
+                Product withFunction = new Product(packed, bias, new float[m * n], null, halveAndSquare);
+                new Gemm(POOL, threads).multiply(x, m, List.of(withResidual, withFunction));
+                assertArrayEquals(plainPlusResidual, withResidual.y(), "residual, " + m + "x" + n + "x" + k);
+                assertArrayEquals(plainThenFunction, withFunction.y(), "function, " + m + "x" + n + "x" + k);
+            }
+        }
+    }
+
+    @Test
+    void refusesProductsThatCannotShareOneInput() {
+        PackedMatrix narrow = PackedMatrix.pack(new float[4 * 3], 4, 3);
+        PackedMatrix deeper = PackedMatrix.pack(new float[4 * 5], 4, 5);
+        float[] y = new float[2 * 4];
+        assertThrows(InputException.class, () -> new Gemm(POOL, 1).multiply(new float[2 * 5], 2,
+                List.of(Product.of(narrow, null, y), Product.of(deeper, null, new float[2 * 4]))));
+        assertThrows(InputException.class, () -> new Gemm(POOL, 1).multiply(new float[2 * 3], 2,
+                List.of(new Product(narrow, null, y, y, null))));
     }
 
     @Test
