@@ -68,14 +68,16 @@ class AttentionKernelTest {
         }
     }
 
+    /** The last shapes are ViT-B/32's (50 tokens, heads of 64) and MiniLM's (heads of 32): whole blocks of vectors. */
     @ParameterizedTest
-    @CsvSource({"1,1,1,1", "2,7,3,5", "3,17,4,12", "2,50,2,33"})
+    @CsvSource({"1,1,1,1", "2,7,3,5", "3,17,4,12", "2,50,2,33", "2,50,2,64", "2,128,2,32"})
     void matchesReferenceWithoutMasks(int batch, int seqLen, int heads, int headDim) {
         check(new AttentionSpec(batch, seqLen, heads, headDim, (float) (1 / Math.sqrt(headDim)), false, null), 2);
     }
 
+    /** The last shape is CLIP's text tower: 77 tokens, heads of 64. */
     @ParameterizedTest
-    @CsvSource({"1,1,1,1", "2,9,3,5", "3,19,4,12"})
+    @CsvSource({"1,1,1,1", "2,9,3,5", "3,19,4,12", "2,77,2,64"})
     void matchesReferenceWithCausalMask(int batch, int seqLen, int heads, int headDim) {
         check(new AttentionSpec(batch, seqLen, heads, headDim, 0.3f, true, null), 1);
     }
