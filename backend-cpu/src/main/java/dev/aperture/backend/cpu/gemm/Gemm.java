@@ -145,7 +145,7 @@ public final class Gemm {
         int nr = MicroKernel.NR;
         int stripsPerGroup = MC / mr;
         MemorySegment panels = w.panels();
-        long elementBytes = w.format() == PanelFormat.F32 ? Float.BYTES : Short.BYTES;
+        long elementBytes = w.format().bytes();
         out.y = product.y();
         out.rowStride = n;
         out.bias = product.bias();
@@ -164,11 +164,7 @@ public final class Gemm {
                         out.aim(strip * mr * n + column, Math.min(mr, m - strip * mr), column,
                                 Math.min(nr, n - column));
                         int ai = strip * mr * k + pc * mr;
-                        switch (w.format()) {
-                            case F32 -> MicroKernel.multiply(rows, ai, panels, bi, kc, out.tile);
-                            case BF16 -> MicroKernel.multiplyBf16(rows, ai, panels, bi, kc, out.tile);
-                            case F16 -> MicroKernel.multiplyF16(rows, ai, panels, bi, kc, out.tile);
-                        }
+                        MicroKernel.multiply(w.format(), rows, ai, panels, bi, kc, out.tile);
                         out.apply();
                         if (out.function != null) {
                             out.applyFunction();

@@ -9,9 +9,20 @@ package dev.aperture.backend.cpu.gemm;
  */
 public enum PanelFormat {
     /** 32-bit floats. */
-    F32,
+    F32(Float.BYTES),
     /** bfloat16 bits (the top half of an f32): widened by a 16-bit shift. */
-    BF16,
+    BF16(Short.BYTES),
     /** IEEE half-precision bits: widened by shift, mask and an exponent-rebias multiply. */
-    F16
+    F16(Short.BYTES);
+
+    private final int bytes;
+
+    PanelFormat(int bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Bytes per stored weight. */
+    int bytes() {
+        return bytes;
+    }
 }
