@@ -26,7 +26,9 @@ benchmarks="${BENCHMARKS:-\.(ClipImagePeerBenchmark|ClipTextPeerBenchmark|MiniLm
 
 [ -f "$peers/clip_vision.onnx" ] || { echo "no CLIP peer graphs in $peers (set APERTURE_PEERS_CLIP)" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "python3 is needed once, to write the peer graphs' weights" >&2; exit 1; }
-ldconfig -p | grep -q 'libopenblas\.so\.0' \
+# The check reads all of ldconfig's output first: `ldconfig -p | grep -q` stops reading at the first match, and under
+# pipefail the SIGPIPE that ldconfig then gets fails the check now and then.
+[[ "$(ldconfig -p)" == *libopenblas.so.0* ]] \
   || { echo "libopenblas.so.0 not found: apt-get install -y libopenblas0-pthread" >&2; exit 1; }
 mkdir -p "$work" "$(dirname "$result")"
 
