@@ -50,9 +50,9 @@ public final class PackedMatrix implements LinearWeights {
      * ({@link Arena#ofAuto()}): a Java array's address is neither aligned nor fixed, and a 64-byte vector load
      * that straddles two cache lines halves the kernel's speed.
      */
-    private static MemorySegment allocatePanels(int n, int k, int nr, long elementBytes) {
+    private static MemorySegment allocatePanels(int n, int k, int nr, PanelFormat format) {
         long elements = (long) panelCount(n, nr) * nr * k;
-        return Arena.ofAuto().allocate(elements * elementBytes, CACHE_LINE);
+        return Arena.ofAuto().allocate(elements * format.bytes(), CACHE_LINE);
     }
 
     /** Packs a row-major f32 {@code w [n, k]} into f32 panels. */
@@ -90,7 +90,7 @@ public final class PackedMatrix implements LinearWeights {
             default -> throw new InputException("16-bit panels need F16 or BF16 weights, got " + dtype);
         };
         int nr = Gemm.panelWidth();
-        MemorySegment panels = allocatePanels(n, k, nr, Short.BYTES);
+        MemorySegment panels = allocatePanels(n, k, nr, format);
         for (int row = 0; row < n; row++) {
             long base = (long) (row / nr) * k * nr + row % nr;
             for (int col = 0; col < k; col++) {
@@ -111,7 +111,7 @@ public final class PackedMatrix implements LinearWeights {
 
     private static PackedMatrix packFloats(int n, int k, Element w) {
         int nr = Gemm.panelWidth();
-        MemorySegment panels = allocatePanels(n, k, nr, Float.BYTES);
+        MemorySegment panels = allocatePanels(n, k, nr, PanelFormat.F32);
         for (int row = 0; row < n; row++) {
             long base = (long) (row / nr) * k * nr + row % nr;
             for (int col = 0; col < k; col++) {
