@@ -61,8 +61,9 @@ public final class CpuBackend implements Backend {
         int inFeatures = OperandChecks.linearInFeatures(weight, bias, MAX_ELEMENTS);
         int outFeatures = (int) weight.dim(0);
         float[] biasValues = bias == null ? null : bias.toFloatArray();
-        // The one place weights change form: F32/F16/BF16 rows become float32 GEMM panels.
-        PackedMatrix packed = PackedMatrix.pack(weight.data(), weight.dtype(), outFeatures, inFeatures);
+        // The one place weights change form: rows become GEMM panels of the file's width, so F16 and BF16 weights
+        // take half the memory of f32 ones (the GEMM widens them a block at a time; its cost is in RESULTS.md).
+        PackedMatrix packed = PackedMatrix.packAsStored(weight.data(), weight.dtype(), outFeatures, inFeatures);
         // The panels now hold these weights: let the OS drop the file's pages at once instead of keeping both
         // copies resident until the file is closed (this halves peak memory while a model loads).
         if (weight.data().isMapped()) {

@@ -76,14 +76,14 @@ public class GemmBenchmark {
         return y;
     }
 
-    /** bf16 panels widened in the kernel: half the weight memory. */
+    /** bf16 panels, widened a k-block at a time by the GEMM: half the weight memory. */
     @Benchmark
     public float[] apertureBf16Panels() {
         gemm.multiply(x, dims.m(), packedBf16, bias, y);
         return y;
     }
 
-    /** F16 panels widened in the kernel: half the weight memory. */
+    /** F16 panels, widened a k-block at a time by the GEMM: half the weight memory. */
     @Benchmark
     public float[] apertureF16Panels() {
         gemm.multiply(x, dims.m(), packedF16, bias, y);

@@ -55,12 +55,12 @@ public final class WeightLoader {
 
     /** A vector uploaded as a {@code [1, length]} matrix (layer-norm gamma and beta). */
     public Matrix row(String name, int length, String why) {
-        return backend.upload(floats(name, why, length), 1, length);
+        return backend.adopt(floats(name, why, length), 1, length);
     }
 
     /** A {@code [rows, cols]} table uploaded as a matrix (embedding tables). */
     public Matrix table(String name, int rows, int cols, String why) {
-        return backend.upload(floats(name, why, rows, cols), rows, cols);
+        return backend.adopt(floats(name, why, rows, cols), rows, cols);
     }
 
     /** The tensor's values as float32 on the host. */

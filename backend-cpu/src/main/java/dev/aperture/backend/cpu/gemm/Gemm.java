@@ -21,6 +21,9 @@ import java.util.List;
  *       whose tile then goes into y (plus bias on the first k-block, plus the partial sum on
  *       later ones, plus a residual and then an activation on the last: the {@link Epilogue}).</li>
  * </ol>
+ * 16-bit panels ({@link PanelFormat#BF16}, {@link PanelFormat#F16}) take one more step: per k-block, the task
+ * widens the slices of a few panels at a time into an f32 buffer ({@link PanelWidening}) and runs the same loops
+ * over it, so each weight is converted once per k-block and task, not once per strip.
  * Edges cost nothing special: the last panel is zero-padded by packing, the last strip by the x copy, and
  * only the final store of a tile is masked. Threads claim tasks from a shared counter, so a thread that the
  * OS deschedules (a shared machine) delays one task, not half the matrix. One call may compute several
@@ -140,14 +143,11 @@ public final class Gemm {
                              int panelBegin, int panelEnd) {
         Epilogue out = TILES.get();
         PackedMatrix w = product.weights();
-        int n = w.outFeatures();
-        int mr = MicroKernel.MR;
-        int nr = MicroKernel.NR;
-        int stripsPerGroup = MC / mr;
-        MemorySegment panels = w.panels();
-        long elementBytes = w.format().bytes();
+        boolean widen = w.format() != PanelFormat.F32;
+        // f32 panels are read where they are; 16-bit ones a few panels at a time, widened once per k-block.
+        int panelsPerPass = widen ? PanelWidening.PANELS : panelEnd - panelBegin;
         out.y = product.y();
-        out.rowStride = n;
+        out.rowStride = w.outFeatures();
         out.bias = product.bias();
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
@@ -155,21 +155,15 @@ public final class Gemm {
             out.accumulate = pc > 0;
             out.residual = lastBlock ? product.residual() : null;
             out.function = lastBlock ? product.function() : null;
-            for (int groupBegin = stripBegin; groupBegin < stripEnd; groupBegin += stripsPerGroup) {
-                int groupEnd = Math.min(stripEnd, groupBegin + stripsPerGroup);
-                for (int panel = panelBegin; panel < panelEnd; panel++) {
-                    long bi = ((long) panel * k * nr + (long) pc * nr) * elementBytes;
-                    int column = panel * nr;
-                    for (int strip = groupBegin; strip < groupEnd; strip++) {
-                        out.aim(strip * mr * n + column, Math.min(mr, m - strip * mr), column,
-                                Math.min(nr, n - column));
-                        int ai = strip * mr * k + pc * mr;
-                        MicroKernel.multiply(w.format(), rows, ai, panels, bi, kc, out.tile);
-                        out.apply();
-                        if (out.function != null) {
-                            out.applyFunction();
-                        }
-                    }
+            for (int first = panelBegin; first < panelEnd; first += panelsPerPass) {
+                int last = Math.min(panelEnd, first + panelsPerPass);
+                if (widen) {
+                    MemorySegment widened = PanelWidening.widen(w, first, last, pc, kc);
+                    multiplyBlock(rows, k, m, out, w.outFeatures(), stripBegin, stripEnd, first, last, pc, kc,
+                            widened, (long) -first * kc * MicroKernel.NR, kc);
+                } else {
+                    multiplyBlock(rows, k, m, out, w.outFeatures(), stripBegin, stripEnd, first, last, pc, kc,
+                            w.panels(), pc * MicroKernel.NR, k);
                 }
             }
         }
@@ -177,5 +171,33 @@ public final class Gemm {
         out.bias = null;
         out.residual = null;
         out.function = null;
+    }
+
+    /**
+     * One k-block {@code [pc, pc+kc)} of the tiles of strips {@code [stripBegin, stripEnd)} x panels
+     * {@code [first, last)}, the panels' f32 values read from {@code b}: panel {@code j}'s slice starts at element
+     * {@code origin + j * panelStride * NR} (the packed panels themselves, or a buffer of widened slices).
+     */
+    private static void multiplyBlock(float[] rows, int k, int m, Epilogue out, int n, int stripBegin,
+                                      int stripEnd, int first, int last, int pc, int kc, MemorySegment b,
+                                      long origin, int panelStride) {
+        int mr = MicroKernel.MR;
+        int nr = MicroKernel.NR;
+        int stripsPerGroup = MC / mr;
+        for (int groupBegin = stripBegin; groupBegin < stripEnd; groupBegin += stripsPerGroup) {
+            int groupEnd = Math.min(stripEnd, groupBegin + stripsPerGroup);
+            for (int panel = first; panel < last; panel++) {
+                long bi = (origin + (long) panel * panelStride * nr) * Float.BYTES;
+                int column = panel * nr;
+                for (int strip = groupBegin; strip < groupEnd; strip++) {
+                    out.aim(strip * mr * n + column, Math.min(mr, m - strip * mr), column, Math.min(nr, n - column));
+                    MicroKernel.multiply(rows, strip * mr * k + pc * mr, b, bi, kc, out.tile);
+                    out.apply();
+                    if (out.function != null) {
+                        out.applyFunction();
+                    }
+                }
+            }
+        }
     }
 }

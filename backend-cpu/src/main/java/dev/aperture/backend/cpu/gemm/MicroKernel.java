@@ -3,9 +3,6 @@ package dev.aperture.backend.cpu.gemm;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,10 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * panel load and per tile written out, which measured 10-20 % faster on AVX-512 (a 14-row tile, 31 registers,
  * was no faster: RESULTS.md).
  *
- * <p>A is the packed row strip ({@code a[ai + p*MR + r]}), B the packed weight panel (element {@code p*NR + c}
- * from byte offset {@code bi}, in 64-byte-aligned native memory so no vector load straddles two cache lines),
- * in any {@link PanelFormat}: the format test inside the loop is loop-invariant, so C2 compiles one loop per
- * format (measured as fast as one method per format). The accumulators are separate locals on purpose: C2
+ * <p>A is the packed row strip ({@code a[ai + p*MR + r]}), B a slice of an f32 weight panel (element
+ * {@code p*NR + c} from byte offset {@code bi}, in 64-byte-aligned native memory so no vector load straddles two
+ * cache lines): a 16-bit panel's slice is widened into such a buffer first ({@link PanelWidening}), so this loop
+ * only ever does loads, broadcasts and FMAs. The accumulators are separate locals on purpose: C2
  * keeps locals in registers, arrays it would not. The finished tile goes to a small per-thread buffer
  * ({@code tile[r*NR + c]}) rather than straight into {@code y}: passing vectors to a helper that C2 declines to
  * inline would box them, and the {@link Epilogue} (bias, accumulation, masked edges) is then plain code over
@@ -35,29 +32,23 @@ final class MicroKernel {
     static final int NR = 2 * LANES;
 
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class,
-            jdk.incubator.vector.VectorShape.forBitSize(Math.max(64, S.vectorBitSize() / 2)));
-    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
-    /** 2^112: moves an F16 exponent (bias 15) placed in an f32 exponent field to f32's bias 127. */
-    private static final float F16_REBIAS = 0x1p112f;
 
     private MicroKernel() {
     }
 
-    /** {@code tile[r*NR + c] = Σ_p a[ai + p*MR + r] · B[p, c]} over {@code kc} steps, B in {@code format}. */
-    static void multiply(PanelFormat format, float[] a, int ai, MemorySegment b, long bi, int kc, float[] tile) {
+    /** {@code tile[r*NR + c] = Σ_p a[ai + p*MR + r] · B[p, c]} over {@code kc} steps, B in f32. */
+    static void multiply(float[] a, int ai, MemorySegment b, long bi, int kc, float[] tile) {
         if (MR == 12) {
-            multiply12Rows(format, a, ai, b, bi, kc, tile);
+            multiply12Rows(a, ai, b, bi, kc, tile);
         } else {
-            multiply6Rows(format, a, ai, b, bi, kc, tile);
+            multiply6Rows(a, ai, b, bi, kc, tile);
         }
     }
 
     /** The 6-row tile: 12 accumulators, two panel vectors and one broadcast use 15 of 16 vector registers. */
-    private static void multiply6Rows(PanelFormat format, float[] a, int ai, MemorySegment b, long bi, int kc,
-                                      float[] tile) {
-        long rowBytes = NR * format.bytes();
-        long hiOffset = LANES * format.bytes();
+    private static void multiply6Rows(float[] a, int ai, MemorySegment b, long bi, int kc, float[] tile) {
+        long rowBytes = (long) NR * Float.BYTES;
+        long hiOffset = (long) LANES * Float.BYTES;
         FloatVector lo0 = FloatVector.zero(S), hi0 = FloatVector.zero(S);
         FloatVector lo1 = FloatVector.zero(S), hi1 = FloatVector.zero(S);
         FloatVector lo2 = FloatVector.zero(S), hi2 = FloatVector.zero(S);
@@ -65,8 +56,8 @@ final class MicroKernel {
         FloatVector lo4 = FloatVector.zero(S), hi4 = FloatVector.zero(S);
         FloatVector lo5 = FloatVector.zero(S), hi5 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++, ai += 6, bi += rowBytes) {
-            FloatVector bLo = load(format, b, bi);
-            FloatVector bHi = load(format, b, bi + hiOffset);
+            FloatVector bLo = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector bHi = FloatVector.fromMemorySegment(S, b, bi + hiOffset, NATIVE);
             FloatVector a0 = FloatVector.broadcast(S, a[ai + 0]);
             lo0 = bLo.fma(a0, lo0);
             hi0 = bHi.fma(a0, hi0);
@@ -101,10 +92,9 @@ final class MicroKernel {
     }
 
     /** The 12-row tile: 24 accumulators, two panel vectors and one broadcast use 27 of 32 vector registers. */
-    private static void multiply12Rows(PanelFormat format, float[] a, int ai, MemorySegment b, long bi, int kc,
-                                      float[] tile) {
-        long rowBytes = NR * format.bytes();
-        long hiOffset = LANES * format.bytes();
+    private static void multiply12Rows(float[] a, int ai, MemorySegment b, long bi, int kc, float[] tile) {
+        long rowBytes = (long) NR * Float.BYTES;
+        long hiOffset = (long) LANES * Float.BYTES;
         FloatVector lo0 = FloatVector.zero(S), hi0 = FloatVector.zero(S);
         FloatVector lo1 = FloatVector.zero(S), hi1 = FloatVector.zero(S);
         FloatVector lo2 = FloatVector.zero(S), hi2 = FloatVector.zero(S);
@@ -118,8 +108,8 @@ final class MicroKernel {
         FloatVector lo10 = FloatVector.zero(S), hi10 = FloatVector.zero(S);
         FloatVector lo11 = FloatVector.zero(S), hi11 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++, ai += 12, bi += rowBytes) {
-            FloatVector bLo = load(format, b, bi);
-            FloatVector bHi = load(format, b, bi + hiOffset);
+            FloatVector bLo = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector bHi = FloatVector.fromMemorySegment(S, b, bi + hiOffset, NATIVE);
             FloatVector a0 = FloatVector.broadcast(S, a[ai + 0]);
             lo0 = bLo.fma(a0, lo0);
             hi0 = bHi.fma(a0, hi0);
@@ -181,40 +171,5 @@ final class MicroKernel {
         hi10.intoArray(tile, 10 * NR + LANES);
         lo11.intoArray(tile, 11 * NR);
         hi11.intoArray(tile, 11 * NR + LANES);
-    }
-
-    /** One vector of a panel row, widened to f32. */
-    private static FloatVector load(PanelFormat format, MemorySegment b, long byteOffset) {
-        if (format == PanelFormat.F32) {
-            return FloatVector.fromMemorySegment(S, b, byteOffset, NATIVE);
-        } else if (format == PanelFormat.BF16) {
-            return widenBf16(b, byteOffset);
-        } else {
-            return widenF16(b, byteOffset);
-        }
-    }
-
-    private static IntVector loadSignExtended(MemorySegment b, long byteOffset) {
-        return (IntVector) ShortVector.fromMemorySegment(HALVES, b, byteOffset, NATIVE)
-                .convertShape(VectorOperators.S2I, INTS, 0);
-    }
-
-    /** bf16 bits are the top 16 bits of the f32 with the same value. */
-    static FloatVector widenBf16(MemorySegment b, long byteOffset) {
-        return loadSignExtended(b, byteOffset).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    /**
-     * F16 {@code s eeeee mmmmmmmmmm}, sign-extended to 32 bits and shifted left by 13, has its exponent and
-     * mantissa in f32's fields and copies of the sign in bits 28..31; masking keeps bit 31 as the sign, and
-     * multiplying by 2^112 rebiases the exponent (also turning F16 subnormals into the right normal f32).
-     * Finite values only: packing rejects infinities and NaNs.
-     */
-    static FloatVector widenF16(MemorySegment b, long byteOffset) {
-        return loadSignExtended(b, byteOffset)
-                .lanewise(VectorOperators.LSHL, 13)
-                .lanewise(VectorOperators.AND, 0x8FFF_E000)
-                .reinterpretAsFloats()
-                .mul(F16_REBIAS);
     }
 }

@@ -76,10 +76,34 @@ public final class PackedMatrix implements LinearWeights {
     }
 
     /**
+     * Packs a little-endian {@code [n, k]} tensor into panels as wide as its stored values: F32 into f32 panels,
+     * BF16 into BF16 panels, and F16 into F16 panels unless one of its weights is infinite or NaN (the 16-bit
+     * widening handles finite halves only), which go into f32 panels instead. So a model costs its file's size,
+     * and computes on exactly the values the file holds.
+     */
+    public static PackedMatrix packAsStored(MemorySegment data, DType dtype, int n, int k) {
+        return switch (dtype) {
+            case BF16 -> packHalf(data, dtype, n, k);
+            case F16 -> allFiniteHalves(data) ? packHalf(data, dtype, n, k) : pack(data, dtype, n, k);
+            default -> pack(data, dtype, n, k);
+        };
+    }
+
+    private static boolean allFiniteHalves(MemorySegment data) {
+        long count = data.byteSize() / Short.BYTES;
+        for (long i = 0; i < count; i++) {
+            if ((data.getAtIndex(I16_LE, i) & 0x7C00) == 0x7C00) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Packs a little-endian F16 or BF16 {@code [n, k]} tensor keeping 16-bit panels: half the memory of
-     * {@link #pack(MemorySegment, DType, int, int)}, converted to f32 inside the kernel.
+     * {@link #pack(MemorySegment, DType, int, int)}, widened to f32 a block at a time by the GEMM.
      *
-     * @throws InputException for another dtype, or an F16 weight that is infinite or NaN (the kernel's
+     * @throws InputException for another dtype, or an F16 weight that is infinite or NaN (the GEMM's
      *     branch-free widening only handles finite halves, and such a weight is a broken model anyway)
      */
     public static PackedMatrix packHalf(MemorySegment data, DType dtype, int n, int k) {

@@ -4,8 +4,8 @@ package dev.aperture.backend.cpu.gemm;
  * How a {@link PackedMatrix} stores its panels.
  *
  * <p>{@code F32} costs 4 bytes per weight and feeds the FMA directly. The 16-bit formats halve the
- * memory (and the bandwidth when the weights do not fit in cache) but the micro-kernel widens every
- * loaded vector to f32 before its FMAs; that conversion is amortized over the tile's rows.
+ * memory (and the bandwidth when the weights do not fit in cache); each k-block slice of a 16-bit panel is
+ * widened to f32 once per task ({@link PanelWidening}) and the micro-kernel reads it as f32.
  */
 public enum PanelFormat {
     /** 32-bit floats. */

@@ -91,7 +91,7 @@ class GemmTest {
     @Test
     void multipliesWithSixteenBitPanelsOnAwkwardShapes() {
         for (DType dtype : new DType[] {DType.F16, DType.BF16}) {
-            for (int[] shape : new int[][] {{1, 1, 1}, {7, 17, 50}, {50, 129, 63}, {63, 50, 300}}) {
+            for (int[] shape : new int[][] {{1, 1, 1}, {7, 17, 50}, {50, 129, 63}, {63, 50, 300}, {30, 300, 520}}) {
                 int m = shape[0];
                 int n = shape[1];
                 int k = shape[2];
@@ -103,18 +103,22 @@ class GemmTest {
                 assertEquals(dtype == DType.F16 ? PanelFormat.F16 : PanelFormat.BF16, packed.format());
                 assertTrue(packed.byteSize() < 4L * Gemm.panelWidth() * PackedMatrix.panelCount(n, Gemm.panelWidth()) * k,
                         "16-bit panels take less memory than f32 panels");
+                float[] fromF32Panels = new float[m * n];
+                new Gemm(POOL, 1).multiply(x, m, PackedMatrix.pack(segmentOf(bits), dtype, n, k), bias, fromF32Panels);
                 for (int threads = 1; threads <= 2; threads++) {
                     float[] y = new float[m * n];
                     new Gemm(POOL, threads).multiply(x, m, packed, bias, y);
                     assertWithinBound(x, decode(bits, dtype), bias, m, n, k, y,
                             dtype + " panels threads=" + threads);
+                    // the same f32 values in the same order: 16-bit panels change the memory, not one bit of y
+                    assertArrayEquals(fromF32Panels, y, dtype + " panels against f32 panels, threads=" + threads);
                 }
             }
         }
     }
 
     @Test
-    void widensEveryFiniteF16ExactlyInsideTheKernel() {
+    void widensEveryFiniteF16Exactly() {
         int lanes = MicroKernel.LANES;
         short[] bits = new short[lanes];
         for (int value = 0; value < 0x10000; value += lanes) {
@@ -123,7 +127,7 @@ class GemmTest {
                 // infinities and NaNs are rejected at pack time; substitute zero for them here
                 bits[lane] = (short) ((candidate & 0x7C00) == 0x7C00 ? 0 : candidate);
             }
-            float[] widened = MicroKernel.widenF16(MemorySegment.ofArray(bits), 0).toArray();
+            float[] widened = PanelWidening.widenF16(MemorySegment.ofArray(bits), 0).toArray();
             for (int lane = 0; lane < lanes; lane++) {
                 assertEquals(Float.float16ToFloat(bits[lane]), widened[lane], 0f,
                         "F16 bits 0x" + Integer.toHexString(bits[lane] & 0xFFFF));
@@ -132,14 +136,14 @@ class GemmTest {
     }
 
     @Test
-    void widensEveryBf16ExactlyInsideTheKernel() {
+    void widensEveryBf16Exactly() {
         int lanes = MicroKernel.LANES;
         short[] bits = new short[lanes];
         for (int value = 0; value < 0x10000; value += lanes) {
             for (int lane = 0; lane < lanes; lane++) {
                 bits[lane] = (short) (value + lane);
             }
-            float[] widened = MicroKernel.widenBf16(MemorySegment.ofArray(bits), 0).toArray();
+            float[] widened = PanelWidening.widenBf16(MemorySegment.ofArray(bits), 0).toArray();
             for (int lane = 0; lane < lanes; lane++) {
                 assertEquals(Float.floatToRawIntBits(Float.intBitsToFloat(bits[lane] << 16)),
                         Float.floatToRawIntBits(widened[lane]), "BF16 bits 0x" + Integer.toHexString(bits[lane] & 0xFFFF));
@@ -306,6 +310,22 @@ class GemmTest {
         InputException e = assertThrows(InputException.class,
                 () -> PackedMatrix.packHalf(segmentOf(bits), DType.F16, 1, 2));
         assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
+    }
+
+    @Test
+    void packsEachDtypeAsStoredAndNonFiniteF16IntoF32Panels() {
+        short[] finite = {0x3C00, (short) 0xC000};
+        assertEquals(PanelFormat.F16, PackedMatrix.packAsStored(segmentOf(finite), DType.F16, 1, 2).format());
+        assertEquals(PanelFormat.BF16, PackedMatrix.packAsStored(segmentOf(finite), DType.BF16, 1, 2).format());
+        assertEquals(PanelFormat.F32,
+                PackedMatrix.packAsStored(MemorySegment.ofArray(new float[] {1f, 2f}), DType.F32, 1, 2).format());
+        // 1.0 and +infinity: kept exact in f32 panels, so the product is infinite as the file's weights say
+        short[] infinite = {0x3C00, 0x7C00};
+        PackedMatrix packed = PackedMatrix.packAsStored(segmentOf(infinite), DType.F16, 1, 2);
+        assertEquals(PanelFormat.F32, packed.format());
+        float[] y = new float[1];
+        new Gemm(POOL, 1).multiply(new float[] {2f, 1f}, 1, packed, null, y);
+        assertEquals(Float.POSITIVE_INFINITY, y[0]);
     }
 
     @Test
