@@ -2,10 +2,17 @@ package dev.aperture.benchmarks.peers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * The ONNX Runtime peer's CLIP ViT-B/32 towers, {@code clip_vision.onnx} and {@code clip_text.onnx}: the exact
@@ -13,6 +20,12 @@ import java.nio.file.StandardCopyOption;
  * (system property {@code aperture.peers.clip}, default {@code ../shared/peers/onnx-clip-vit-b32}) is read-only and
  * has only the graphs and {@code fill_weights.py}, so the graphs are copied to a cache folder and the script writes
  * the 604 MB of weights beside them there, once: {@code <aperture.cache or ~/.cache/aperture>/onnx-clip-vit-b32}.
+ *
+ * <p>{@code fill_weights.py} repeats one block of 1 Mi values, so many tensors hold identical bytes, and ONNX Runtime
+ * then keeps less than one copy per tensor: its peak memory on those weights was 534 MiB, against 902 MiB on weights
+ * drawn independently (2026-12-03, RESULTS.md). Speed does not depend on the values; memory does. With
+ * {@code -Daperture.peers.clip.weights=distinct} every value is drawn on its own (uniform in [-0.05, 0.05], as the
+ * script's), written over the script's files in {@code onnx-clip-vit-b32-distinct}: what memory comparisons use.
  */
 public final class ClipPeerGraphs {
     public static final String VISION = "clip_vision.onnx";
@@ -67,7 +80,37 @@ public final class ClipPeerGraphs {
             throw new IllegalStateException("Interrupted while " + FILL_WEIGHTS + " ran", e);
         }
         System.out.print(output);
-        Files.writeString(cache.resolve(COMPLETE), "written by " + source.resolve(FILL_WEIGHTS) + "\n");
+        if (distinctWeights()) {
+            overwriteWithDistinctValues(cache);
+        }
+        Files.writeString(cache.resolve(COMPLETE), "written by " + source.resolve(FILL_WEIGHTS)
+                + (distinctWeights() ? ", then every value redrawn on its own" : "") + "\n");
+    }
+
+    /** Replaces every value of each {@code *.weights} file in {@code cache} by one drawn on its own. */
+    private static void overwriteWithDistinctValues(Path cache) throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(cache)) {
+            files = listing.filter(path -> path.toString().endsWith(".weights")).sorted().toList();
+        }
+        SplittableRandom random = new SplittableRandom(42);
+        ByteBuffer block = ByteBuffer.allocate(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
+        for (Path file : files) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                long size = channel.size();
+                for (long written = 0; written < size; ) {
+                    block.clear();
+                    int bytes = (int) Math.min(block.capacity(), size - written);
+                    while (block.position() < bytes) {
+                        block.putFloat((float) (random.nextDouble() * 0.1 - 0.05));
+                    }
+                    block.flip();
+                    while (block.hasRemaining()) {
+                        written += channel.write(block, written);
+                    }
+                }
+            }
+        }
     }
 
     private static Path sourceFolder() {
@@ -80,10 +123,18 @@ public final class ClipPeerGraphs {
         return folder;
     }
 
+    private static boolean distinctWeights() {
+        String weights = System.getProperty("aperture.peers.clip.weights", "repeated");
+        if (!weights.equals("repeated") && !weights.equals("distinct")) {
+            throw new IllegalStateException("aperture.peers.clip.weights must be repeated or distinct, got " + weights);
+        }
+        return weights.equals("distinct");
+    }
+
     private static Path cacheFolder() {
         String configured = System.getProperty("aperture.cache");
         Path base = configured != null ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".cache", "aperture");
-        return base.resolve("onnx-clip-vit-b32");
+        return base.resolve(distinctWeights() ? "onnx-clip-vit-b32-distinct" : "onnx-clip-vit-b32");
     }
 }
