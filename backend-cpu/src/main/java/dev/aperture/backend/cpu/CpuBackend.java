@@ -4,6 +4,7 @@ import dev.aperture.backend.cpu.gemm.ComputePool;
 import dev.aperture.backend.cpu.gemm.Gemm;
 import dev.aperture.backend.cpu.gemm.PackedMatrix;
 import dev.aperture.backend.cpu.gemm.Product;
+import dev.aperture.core.ResourceLimitException;
 import dev.aperture.core.backend.Activation;
 import dev.aperture.core.backend.AttentionSpec;
 import dev.aperture.core.backend.Backend;
@@ -63,13 +64,28 @@ public final class CpuBackend implements Backend {
         float[] biasValues = bias == null ? null : bias.toFloatArray();
         // The one place weights change form: rows become GEMM panels of the file's width, so F16 and BF16 weights
         // take half the memory of f32 ones (the GEMM widens them a block at a time; its cost is in RESULTS.md).
-        PackedMatrix packed = PackedMatrix.packAsStored(weight.data(), weight.dtype(), outFeatures, inFeatures);
+        PackedMatrix packed = pack(weight, outFeatures, inFeatures);
         // The panels now hold these weights: let the OS drop the file's pages at once instead of keeping both
         // copies resident until the file is closed (this halves peak memory while a model loads).
         if (weight.data().isMapped()) {
             weight.data().unload();
         }
         return new HostLinearWeights(this, weight.name(), packed, biasValues);
+    }
+
+    /**
+     * The panels are native memory, which the JDK caps at {@code -XX:MaxDirectMemorySize} (by default the heap's
+     * maximum): a model larger than that limit fails here, named, instead of with a bare OutOfMemoryError.
+     */
+    private static PackedMatrix pack(TensorView weight, int outFeatures, int inFeatures) {
+        try {
+            return PackedMatrix.packAsStored(weight.data(), weight.dtype(), outFeatures, inFeatures);
+        } catch (OutOfMemoryError e) {
+            throw new ResourceLimitException("No native memory left for the GEMM panels of '" + weight.name()
+                    + "' [" + outFeatures + ", " + inFeatures + "] (" + e.getMessage() + "). The CPU backend keeps "
+                    + "weights outside the Java heap, and the JDK limits that memory with -XX:MaxDirectMemorySize, "
+                    + "which defaults to -Xmx: raise either.", e);
+        }
     }
 
     @Override
