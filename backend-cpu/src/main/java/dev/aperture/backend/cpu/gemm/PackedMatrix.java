@@ -63,7 +63,7 @@ public final class PackedMatrix implements LinearWeights {
 
     /**
      * Packs a little-endian {@code [n, k]} tensor (as safetensors stores it) of type F32, F16 or BF16 into
-     * f32 panels, converting at pack time: 4 bytes per weight, the fastest kernel.
+     * f32 panels, converting at pack time: 4 bytes per weight.
      */
     public static PackedMatrix pack(MemorySegment data, DType dtype, int n, int k) {
         checkShape(n, k, data.byteSize() / dtype.byteSize(), "weight segment of " + dtype);
