@@ -4,8 +4,8 @@
 # synthetic ViT-B/32 written as F32, F16 and BF16 safetensors, against ONNX Runtime Java on the peer graphs with f32
 # external weights whose every value is drawn on its own (ClipPeerGraphs' "distinct" weights: on the repeated block
 # fill_weights.py writes, ONNX Runtime holds less than one copy per tensor), each a fresh JVM, the engines
-# alternating, ROUNDS times (default 3). The JVM runs with its default flags (heap sized by the JVM from the
-# machine's memory) unless JAVA_OPTS says otherwise.
+# alternating, ROUNDS times (default 3; each process's own 3 rounds of batches are fixed). The JVM runs with its
+# default flags (heap sized by the JVM from the machine's memory) unless JAVA_OPTS says otherwise.
 #   benchmarks/peers/memory.sh                      about 4 minutes on 2 cores
 #   THREADS=1 JAVA_OPTS=-Xmx1g benchmarks/peers/memory.sh
 set -euo pipefail
@@ -35,7 +35,7 @@ run() {   # prints "<label> <peak MiB>"; the workload's own lines go to stderr
 for dtype in $dtypes; do   # written once, each by its own process
   [ -f "$work/clip-b32-$dtype/model.safetensors" ] \
     || "$java" --add-modules jdk.incubator.vector -cp "$jar" dev.aperture.benchmarks.clip.ClipPeakMemory write \
-         "$work/clip-b32-$dtype" "$dtype" 2>/dev/null
+         "$work/clip-b32-$dtype" "$dtype"
 done
 echo "commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD || echo ' (with local changes)'); $(uptime)"
 echo "threads $threads; JAVA_OPTS '${JAVA_OPTS:-}'; peak RSS in MiB"

@@ -84,19 +84,24 @@ public final class PackedMatrix implements LinearWeights {
     public static PackedMatrix packAsStored(MemorySegment data, DType dtype, int n, int k) {
         return switch (dtype) {
             case BF16 -> packHalf(data, dtype, n, k);
-            case F16 -> allFiniteHalves(data) ? packHalf(data, dtype, n, k) : pack(data, dtype, n, k);
+            case F16 -> {
+                checkShape(n, k, data.byteSize() / dtype.byteSize(), "weight segment of " + dtype);
+                boolean finite = firstNonFiniteHalf(data) < 0;  // scanned once, not again by packHalf
+                yield finite ? packHalfBits(data, PanelFormat.F16, n, k) : pack(data, dtype, n, k);
+            }
             default -> pack(data, dtype, n, k);
         };
     }
 
-    private static boolean allFiniteHalves(MemorySegment data) {
+    /** The index of the first F16 value that is infinite or NaN (exponent bits all set), or -1 when all are finite. */
+    private static long firstNonFiniteHalf(MemorySegment data) {
         long count = data.byteSize() / Short.BYTES;
         for (long i = 0; i < count; i++) {
             if ((data.getAtIndex(I16_LE, i) & 0x7C00) == 0x7C00) {
-                return false;
+                return i;
             }
         }
-        return true;
+        return -1;
     }
 
     /**
@@ -113,15 +118,21 @@ public final class PackedMatrix implements LinearWeights {
             case BF16 -> PanelFormat.BF16;
             default -> throw new InputException("16-bit panels need F16 or BF16 weights, got " + dtype);
         };
+        long nonFinite = format == PanelFormat.F16 ? firstNonFiniteHalf(data) : -1;
+        if (nonFinite >= 0) {
+            throw new InputException("F16 weight [" + nonFinite / k + ", " + nonFinite % k + "] is infinite or NaN");
+        }
+        return packHalfBits(data, format, n, k);
+    }
+
+    /** 16-bit panels of {@code data}'s bits, copied as they are (the caller has checked shape and values). */
+    private static PackedMatrix packHalfBits(MemorySegment data, PanelFormat format, int n, int k) {
         int nr = Gemm.panelWidth();
         MemorySegment panels = allocatePanels(n, k, nr, format);
         for (int row = 0; row < n; row++) {
             long base = (long) (row / nr) * k * nr + row % nr;
             for (int col = 0; col < k; col++) {
                 short bits = data.getAtIndex(I16_LE, (long) row * k + col);
-                if (format == PanelFormat.F16 && (bits & 0x7C00) == 0x7C00) {
-                    throw new InputException("F16 weight [" + row + ", " + col + "] is infinite or NaN");
-                }
                 panels.setAtIndex(ValueLayout.JAVA_SHORT, base + (long) col * nr, bits);
             }
         }

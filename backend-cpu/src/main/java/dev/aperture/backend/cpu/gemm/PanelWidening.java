@@ -48,10 +48,12 @@ final class PanelWidening {
         MemorySegment buffer = BUFFERS.get();
         int nr = MicroKernel.NR;
         int lanes = S.length();
+        long halvesBytes = (long) lanes * Short.BYTES;
+        long floatsBytes = (long) lanes * Float.BYTES;
         long to = 0;
         for (int panel = first; panel < last; panel++) {
             long from = ((long) panel * w.inFeatures() + pc) * nr * Short.BYTES;
-            for (int i = 0; i < kc * nr; i += lanes, from += (long) lanes * Short.BYTES, to += (long) lanes * Float.BYTES) {
+            for (int i = 0; i < kc * nr; i += lanes, from += halvesBytes, to += floatsBytes) {
                 FloatVector values = w.format() == PanelFormat.BF16 ? widenBf16(w.panels(), from)
                         : widenF16(w.panels(), from);
                 values.intoMemorySegment(buffer, to, NATIVE);
